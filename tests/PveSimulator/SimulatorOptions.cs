@@ -9,7 +9,7 @@ public sealed record SimulatorOptions
     public int Port { get; init; }
     /// <summary>How long a vzstart/vzstop/vzshutdown task runs before it ends.</summary>
     public TimeSpan TaskDuration { get; init; } = TimeSpan.FromMilliseconds(500);
-    /// <summary>How often /cluster/resources data is refreshed (pvestatd: about 10 s).</summary>
+    /// <summary>How often /cluster/resources data is refreshed (pvestatd: about 10 s); zero samples on every request (no lag).</summary>
     public TimeSpan ResourcesRefreshInterval { get; init; } = TimeSpan.FromSeconds(10);
     /// <summary>Delay after a start before a dhcp interface shows an IPv4 address.</summary>
     public TimeSpan DhcpDelay { get; init; } = TimeSpan.Zero;

@@ -67,6 +67,12 @@ internal sealed class ClusterEndpoints(SimulatorServices services)
     private Task<JsonNode?> Resources(ApiCall call)
     {
         var type = call.Parameters.GetString("type");
+        if (services.Options.ResourcesRefreshInterval <= TimeSpan.Zero)
+        {
+            // No refresh interval means no lag: every answer is sampled fresh.
+            services.Cluster.RefreshResources();
+        }
+
         var entries = new JsonArray();
         var now = services.Now;
         if (type is null or "vm")

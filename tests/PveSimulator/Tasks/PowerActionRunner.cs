@@ -153,43 +153,50 @@ internal sealed class PowerActionRunner(
         task.Log($"Requesting HA {(start ? "start" : "stop")} for CT {vmid}");
         cluster.TryChange(vmid, container => container.HaRequestedState = requested);
 
-        _ = Task.Run(async () =>
-        {
-            try
-            {
-                await Task.Delay(Min(HaRequestDuration, options.TaskDuration), Time, stopping);
-                task.Finish("OK");
-                await Task.Delay(options.HaDelay, Time, stopping);
-                cluster.TryChange(vmid, container =>
-                {
-                    if (container.HaRequestedState == requested && container.Running != start)
-                    {
-                        cluster.MarkRunning(container, start);
-                    }
-                });
-            }
-            catch (OperationCanceledException)
-            {
-                // The simulator is shutting down.
-            }
-        }, CancellationToken.None);
+        _ = CompleteHaRequestAsync(task, vmid, requested, start);
         return task.Upid;
     }
 
-    private void RunLater(SimTask task, TimeSpan delay, Func<string?> complete, bool holdsLock)
+    private async Task CompleteHaRequestAsync(SimTask task, int vmid, string requested, bool start)
     {
-        _ = Task.Run(async () =>
+        try
         {
-            try
+            await Task.Delay(Min(HaRequestDuration, options.TaskDuration), Time, stopping);
+            task.Finish("OK");
+            await Task.Delay(options.HaDelay, Time, stopping);
+            cluster.TryChange(vmid, container =>
             {
-                await Task.Delay(delay, Time, stopping);
-                FinishTask(task, complete(), holdsLock);
-            }
-            catch (OperationCanceledException)
-            {
-                // The simulator is shutting down.
-            }
-        }, CancellationToken.None);
+                // A later request may have changed the goal meanwhile; the LRM acts on the newest one.
+                if (container.HaRequestedState == requested && container.Running != start)
+                {
+                    cluster.MarkRunning(container, start);
+                }
+            });
+        }
+        catch (OperationCanceledException)
+        {
+            // The simulator is shutting down.
+        }
+    }
+
+    /// <summary>
+    /// Called without Task.Run on purpose: the delay's timer is created before Submit returns, so a test
+    /// advancing a fake clock right after the POST always moves this task along.
+    /// </summary>
+    private void RunLater(SimTask task, TimeSpan delay, Func<string?> complete, bool holdsLock) =>
+        _ = RunLaterAsync(task, delay, complete, holdsLock);
+
+    private async Task RunLaterAsync(SimTask task, TimeSpan delay, Func<string?> complete, bool holdsLock)
+    {
+        try
+        {
+            await Task.Delay(delay, Time, stopping);
+            FinishTask(task, complete(), holdsLock);
+        }
+        catch (OperationCanceledException)
+        {
+            // The simulator is shutting down.
+        }
     }
 
     private void FinishTask(SimTask task, string? error, bool holdsLock)
