@@ -6,7 +6,7 @@ namespace PveOperator.Tests.Runtime;
 
 public sealed class StatusWriterTests
 {
-    private readonly RecordingEntityClient client = new();
+    private readonly FakeEntityClient client = new();
     private readonly StatusWriter<Widget> writer;
 
     public StatusWriterTests()
