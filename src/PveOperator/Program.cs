@@ -1,10 +1,12 @@
+using k8s;
 using PveOperator.Crds;
+using PveOperator.Hosting;
 
 namespace PveOperator;
 
 internal static class Program
 {
-    public static int Main(string[] args)
+    public static async Task<int> Main(string[] args)
     {
         if (args is ["generate-crds", .. var rest])
         {
@@ -16,7 +18,30 @@ internal static class Program
             return 0;
         }
 
-        Console.Error.WriteLine("usage: PveOperator generate-crds [DIR]");
-        return 2;
+        if (args is ["--help"] or ["-h"])
+        {
+            Console.WriteLine(OperatorOptionsParser.Usage);
+            return 0;
+        }
+
+        OperatorOptions options;
+        KubernetesClientConfiguration kubernetesConfig;
+        try
+        {
+            options = OperatorOptionsParser.Parse(args);
+            kubernetesConfig = options.Kubeconfig is { } path
+                ? KubernetesClientConfiguration.BuildConfigFromConfigFile(path)
+                : KubernetesClientConfiguration.BuildDefaultConfig();
+        }
+        catch (Exception error) when (error is ArgumentException or k8s.Exceptions.KubeConfigException or FileNotFoundException)
+        {
+            await Console.Error.WriteLineAsync($"pve-operator: {error.Message}");
+            await Console.Error.WriteLineAsync(OperatorOptionsParser.Usage);
+            return 2;
+        }
+
+        await using var app = OperatorHost.Build(options, kubernetesConfig);
+        await app.RunAsync();
+        return 0;
     }
 }
