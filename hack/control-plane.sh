@@ -121,10 +121,11 @@ read_cluster_env() {
   fi
 }
 
+# lock_dir: one control-plane.sh at a time per DIR (fd 8; never inherited by etcd/kube-apiserver).
 lock_dir() {
   mkdir -p "$DIR"
   exec 8>"$DIR/.lock"
-  flock 8
+  flock -w 120 8 || die "$DIR is locked by another control-plane.sh (waited 120s)"
 }
 
 show_tail() {
@@ -230,7 +231,7 @@ cmd_start() {
   # A machine-wide lock keeps parallel starts from choosing the same ports.
   read_cluster_env
   exec 7>"${TMPDIR:-/tmp}/pve-operator-control-plane-ports.lock"
-  flock 7
+  flock -w 120 7 || die "could not take the port-selection lock ${TMPDIR:-/tmp}/pve-operator-control-plane-ports.lock"
   local attempt ep pp ap i
   for attempt in 1 2 3; do
     ep=$ETCD_PORT pp=$ETCD_PEER_PORT ap=$APISERVER_PORT
@@ -245,7 +246,7 @@ cmd_start() {
       --listen-client-urls="http://127.0.0.1:$ep" --advertise-client-urls="http://127.0.0.1:$ep" \
       --listen-peer-urls="http://127.0.0.1:$pp" --initial-advertise-peer-urls="http://127.0.0.1:$pp" \
       --initial-cluster="cp=http://127.0.0.1:$pp" \
-      >"$DIR/etcd.log" 2>&1 </dev/null &
+      >"$DIR/etcd.log" 2>&1 </dev/null 7>&- 8>&- &
     echo $! >"$DIR/etcd.pid"
     for ((i = 0; i < 300; i++)); do
       alive etcd || break
@@ -273,7 +274,7 @@ cmd_start() {
     --service-cluster-ip-range=10.0.0.0/24 --allow-privileged=true \
     --disable-admission-plugins=ServiceAccount \
     --endpoint-reconciler-type=none \
-    >"$DIR/kube-apiserver.log" 2>&1 </dev/null &
+    >"$DIR/kube-apiserver.log" 2>&1 </dev/null 7>&- 8>&- &
   echo $! >"$DIR/kube-apiserver.pid"
 
   cat >"$DIR/cluster.env" <<EOF
