@@ -49,7 +49,7 @@ alive() {
   [[ -n $pid && -r /proc/$pid/cmdline ]] || return 1
   state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || true)
   [[ $state != Z && -n $state ]] || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$DIR/" || return 1
+  { tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null | grep -qF -- "$DIR/" || return 1
 }
 
 # port_used PORT: something on this machine has a TCP socket on local port PORT.
