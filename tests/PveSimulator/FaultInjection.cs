@@ -1,13 +1,125 @@
+using PveSimulator.Model;
+
 namespace PveSimulator;
 
-/// <summary>Faults applied to incoming requests; all off by default.</summary>
+/// <summary>Faults applied to incoming requests; all off by default. Thread-safe.</summary>
 public sealed class FaultInjection
 {
+    private const string ApiPrefix = "/api2/json";
+
+    private readonly Lock _gate = new();
+    private readonly List<ErrorRateRule> _rules = [];
+    private Random _random = new();
+    private TimeSpan _addedLatency;
+    private double _dropConnectionRate;
+
     /// <summary>Fails this share (0..1) of matching requests with the status (500, 595 or 596). Method null = any, template null = any.</summary>
-    public void SetErrorRate(string? method, string? template, double rate, int statusCode) => throw new NotImplementedException();
+    /// <remarks>Template as in <see cref="RequestCounters"/>, e.g. "/nodes/{node}/lxc/{vmid}/status/current". A rate of 0 removes the rule.</remarks>
+    public void SetErrorRate(string? method, string? template, double rate, int statusCode) =>
+        SetErrorRate(method, template, rate, statusCode, reasonPhrase: null);
+
+    /// <summary>As <see cref="SetErrorRate(string?, string?, double, int)"/> with the reason phrase to send (defaults per status otherwise).</summary>
+    public void SetErrorRate(string? method, string? template, double rate, int statusCode, string? reasonPhrase)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(rate, 0.0);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(rate, 1.0);
+        ArgumentOutOfRangeException.ThrowIfLessThan(statusCode, 400);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(statusCode, 599);
+
+        var normalizedMethod = string.IsNullOrEmpty(method) ? null : method.ToUpperInvariant();
+        var normalizedTemplate = NormalizeTemplate(template);
+        lock (_gate)
+        {
+            _rules.RemoveAll(r => r.Method == normalizedMethod && r.Template == normalizedTemplate);
+            if (rate > 0)
+            {
+                _rules.Add(new ErrorRateRule(normalizedMethod, normalizedTemplate, rate, statusCode, reasonPhrase ?? DefaultReasonPhrase(statusCode)));
+            }
+        }
+    }
+
     /// <summary>Adds latency to every request.</summary>
-    public TimeSpan AddedLatency { get; set; }
+    /// <remarks>On daemon endpoints the latency is spent holding one of the node's workers, like a slow pvedaemon.</remarks>
+    public TimeSpan AddedLatency
+    {
+        get { lock (_gate) { return _addedLatency; } }
+        set { lock (_gate) { _addedLatency = value; } }
+    }
+
     /// <summary>Share (0..1) of requests whose connection is dropped without an answer.</summary>
-    public double DropConnectionRate { get; set; }
-    public void Clear() => throw new NotImplementedException();
+    public double DropConnectionRate
+    {
+        get { lock (_gate) { return _dropConnectionRate; } }
+        set { lock (_gate) { _dropConnectionRate = Math.Clamp(value, 0.0, 1.0); } }
+    }
+
+    public void Clear()
+    {
+        lock (_gate)
+        {
+            _rules.Clear();
+            _addedLatency = TimeSpan.Zero;
+            _dropConnectionRate = 0;
+        }
+    }
+
+    /// <summary>Makes the random draws repeatable.</summary>
+    public void UseSeed(int seed)
+    {
+        lock (_gate)
+        {
+            _random = new Random(seed);
+        }
+    }
+
+    internal IReadOnlyList<ErrorRateRule> Rules()
+    {
+        lock (_gate)
+        {
+            return _rules.ToArray();
+        }
+    }
+
+    internal bool ShouldDropConnection()
+    {
+        lock (_gate)
+        {
+            return _dropConnectionRate > 0 && _random.NextDouble() < _dropConnectionRate;
+        }
+    }
+
+    /// <summary>The error to inject for this request, if any; the most specific matching rule decides.</summary>
+    internal ErrorRateRule? PickError(string method, string template)
+    {
+        lock (_gate)
+        {
+            var rule = _rules
+                .Where(r => (r.Method is null || r.Method == method) && (r.Template is null || r.Template == template))
+                .OrderByDescending(r => r.Specificity)
+                .FirstOrDefault();
+            return rule is not null && _random.NextDouble() < rule.Rate ? rule : null;
+        }
+    }
+
+    private static string? NormalizeTemplate(string? template)
+    {
+        if (string.IsNullOrEmpty(template))
+        {
+            return null;
+        }
+
+        // Accept "GET /x" (a counter key) and "/api2/json/x" as well as the bare template.
+        var space = template.IndexOf(' ', StringComparison.Ordinal);
+        var path = space >= 0 ? template[(space + 1)..] : template;
+        return path.StartsWith(ApiPrefix, StringComparison.Ordinal) ? path[ApiPrefix.Length..] : path;
+    }
+
+    private static string DefaultReasonPhrase(int statusCode) => statusCode switch
+    {
+        595 => "Connection refused",
+        596 => "Connection timed out",
+        >= 597 => "Connection reset by peer",
+        500 => "simulated fault: internal server error",
+        _ => "simulated fault",
+    };
 }

@@ -1,16 +1,73 @@
+using System.Collections.Concurrent;
+using PveSimulator.Model;
+
 namespace PveSimulator;
 
 /// <summary>
 /// Requests served, per endpoint template and method, e.g. "GET /cluster/resources",
 /// "GET /nodes/{node}/lxc/{vmid}/status/current", "POST /nodes/{node}/lxc/{vmid}/status/start".
+/// Every request that reached an API endpoint counts, including those answered 401, 403 or with an injected fault.
 /// </summary>
 public sealed class RequestCounters
 {
-    public long Get(string methodAndTemplate) => throw new NotImplementedException();
-    public IReadOnlyDictionary<string, long> Snapshot() => throw new NotImplementedException();
+    private readonly ConcurrentDictionary<string, long> _requests = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(int Vmid, string Action), long> _powerActions = new();
+    private readonly ConcurrentDictionary<string, NodeLoadGauge> _nodeLoad = new(StringComparer.Ordinal);
+
+    public long Get(string methodAndTemplate) => _requests.GetValueOrDefault(methodAndTemplate);
+
+    public IReadOnlyDictionary<string, long> Snapshot() => new SortedDictionary<string, long>(_requests, StringComparer.Ordinal);
+
     /// <summary>Power actions received for one container, e.g. ("start", 101) → 1.</summary>
-    public long PowerActions(int vmid, string action) => throw new NotImplementedException();
+    public long PowerActions(int vmid, string action) => _powerActions.GetValueOrDefault((vmid, action));
+
     /// <summary>Highest number of requests in flight at once on one node's daemon endpoints.</summary>
-    public int MaxInFlightPerNode(string node) => throw new NotImplementedException();
-    public void Reset() => throw new NotImplementedException();
+    /// <remarks>Counts requests from arrival to answer, including those queued for a worker, so a client exceeding its own limit shows.</remarks>
+    public int MaxInFlightPerNode(string node) => _nodeLoad.TryGetValue(node, out var gauge) ? gauge.MaxArrived : 0;
+
+    /// <summary>Highest number of one node's daemon requests being served at once (never above DaemonWorkersPerNode).</summary>
+    public int MaxServingPerNode(string node) => _nodeLoad.TryGetValue(node, out var gauge) ? gauge.MaxServing : 0;
+
+    /// <summary>Daemon requests of one node that arrived and are not answered yet.</summary>
+    public int InFlight(string node) => _nodeLoad.TryGetValue(node, out var gauge) ? gauge.Arrived : 0;
+
+    /// <summary>Sum of all request counts.</summary>
+    public long Total => _requests.Values.Sum();
+
+    public void Reset()
+    {
+        _requests.Clear();
+        _powerActions.Clear();
+        foreach (var gauge in _nodeLoad.Values)
+        {
+            gauge.ResetMaxima();
+        }
+    }
+
+    internal void CountRequest(string methodAndTemplate) => _requests.AddOrUpdate(methodAndTemplate, 1, (_, count) => count + 1);
+
+    internal void CountPowerAction(int vmid, string action) => _powerActions.AddOrUpdate((vmid, action), 1, (_, count) => count + 1);
+
+    internal IReadOnlyDictionary<(int Vmid, string Action), long> PowerActionSnapshot() => new Dictionary<(int, string), long>(_powerActions);
+
+    internal IReadOnlyDictionary<string, (int MaxInFlight, int MaxServing)> NodeLoadSnapshot() =>
+        _nodeLoad.ToDictionary(pair => pair.Key, pair => (pair.Value.MaxArrived, pair.Value.MaxServing), StringComparer.Ordinal);
+
+    /// <summary>Marks a daemon request of the node as arrived until the returned scope is disposed.</summary>
+    internal IDisposable TrackArrival(string node)
+    {
+        var gauge = Gauge(node);
+        gauge.Arrive();
+        return new ScopeExit(gauge.Leave);
+    }
+
+    /// <summary>Marks a daemon request of the node as being served by a worker until the returned scope is disposed.</summary>
+    internal IDisposable TrackServing(string node)
+    {
+        var gauge = Gauge(node);
+        gauge.StartServing();
+        return new ScopeExit(gauge.StopServing);
+    }
+
+    private NodeLoadGauge Gauge(string node) => _nodeLoad.GetOrAdd(node, _ => new NodeLoadGauge());
 }

@@ -1,41 +1,357 @@
+using System.Text.RegularExpressions;
+using PveSimulator.Model;
+
 namespace PveSimulator;
 
 /// <summary>The simulated cluster's state; thread-safe; changed by tests and by the API.</summary>
-public sealed class SimulatedCluster
+public sealed partial class SimulatedCluster
 {
-    public void AddNode(string name, string ip, bool online = true) => throw new NotImplementedException();
-    public void SetNodeOnline(string name, bool online) => throw new NotImplementedException();
-    public IReadOnlyList<string> NodeNames => throw new NotImplementedException();
+    // Containers added while running count as up for this long, so their DHCP lease is already there.
+    private static readonly TimeSpan SeededUptime = TimeSpan.FromHours(1);
 
-    public void AddContainer(SimContainer container) => throw new NotImplementedException();
-    public SimContainer? GetContainer(int vmid) => throw new NotImplementedException();
-    public IReadOnlyList<SimContainer> Containers => throw new NotImplementedException();
-    public void RemoveContainer(int vmid) => throw new NotImplementedException();
+    private readonly Lock _gate = new();
+    private readonly TimeProvider _time;
+    private readonly List<SimNode> _nodes = [];
+    private readonly Dictionary<int, SimContainer> _containers = [];
+    private readonly Dictionary<string, ApiToken> _tokens = new(StringComparer.Ordinal);
+    private readonly Dictionary<int, ResourceSample> _resourceSamples = [];
+    private DateTimeOffset _lastResourcesRefresh;
+
+    public SimulatedCluster() : this(TimeProvider.System)
+    {
+    }
+
+    internal SimulatedCluster(TimeProvider time)
+    {
+        _time = time;
+        _lastResourcesRefresh = time.GetUtcNow();
+    }
+
+    public void AddNode(string name, string ip, bool online = true)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        if (!NodeNamePattern().IsMatch(name))
+        {
+            throw new ArgumentException($"'{name}' is not a valid PVE node name", nameof(name));
+        }
+
+        lock (_gate)
+        {
+            var index = _nodes.FindIndex(n => n.Name == name);
+            if (index >= 0)
+            {
+                // Adding a known node again updates it: lets test setup be idempotent.
+                _nodes[index] = _nodes[index] with { Ip = ip, Online = online };
+            }
+            else
+            {
+                _nodes.Add(new SimNode(name, ip, online, _nodes.Count + 1));
+            }
+        }
+    }
+
+    public void SetNodeOnline(string name, bool online)
+    {
+        lock (_gate)
+        {
+            var index = IndexOfNode(name);
+            _nodes[index] = _nodes[index] with { Online = online };
+        }
+    }
+
+    public IReadOnlyList<string> NodeNames
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _nodes.Select(n => n.Name).ToArray();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Adds a container, or replaces the one with the same vmid. It shows up in /cluster/resources at once
+    /// (setup describes a CT that has existed for a while); later changes lag until the next refresh.
+    /// </summary>
+    public void AddContainer(SimContainer container)
+    {
+        ArgumentNullException.ThrowIfNull(container);
+        if (container.Vmid is < 100 or > 999_999_999)
+        {
+            throw new ArgumentOutOfRangeException(nameof(container), container.Vmid, "PVE vmids range from 100 to 999999999");
+        }
+
+        lock (_gate)
+        {
+            IndexOfNode(container.Node);
+            if (container.Running)
+            {
+                container.StartedAt ??= _time.GetUtcNow() - SeededUptime;
+                if (container.Pid == 0)
+                {
+                    container.Pid = NewContainerPid();
+                }
+            }
+
+            _containers[container.Vmid] = container;
+            _resourceSamples[container.Vmid] = Sample(container);
+        }
+    }
+
+    public SimContainer? GetContainer(int vmid)
+    {
+        lock (_gate)
+        {
+            return _containers.GetValueOrDefault(vmid);
+        }
+    }
+
+    public IReadOnlyList<SimContainer> Containers
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _containers.Values.OrderBy(c => c.Vmid).ToArray();
+            }
+        }
+    }
+
+    public void RemoveContainer(int vmid)
+    {
+        lock (_gate)
+        {
+            _containers.Remove(vmid);
+            _resourceSamples.Remove(vmid);
+        }
+    }
+
     /// <summary>Changes the state behind the API's back (drift), as a user in the PVE GUI would.</summary>
-    public void SetContainerStatus(int vmid, bool running) => throw new NotImplementedException();
+    public void SetContainerStatus(int vmid, bool running)
+    {
+        lock (_gate)
+        {
+            var container = RequireContainer(vmid);
+            if (container.Running == running)
+            {
+                return;
+            }
+
+            MarkRunning(container, running);
+        }
+    }
+
     /// <summary>Moves a container to another node at once (as a finished migration).</summary>
-    public void MigrateContainer(int vmid, string targetNode) => throw new NotImplementedException();
-    public void SetLock(int vmid, string? lockName) => throw new NotImplementedException();
+    public void MigrateContainer(int vmid, string targetNode)
+    {
+        lock (_gate)
+        {
+            var container = RequireContainer(vmid);
+            IndexOfNode(targetNode);
+            container.Node = targetNode;
+        }
+    }
+
+    public void SetLock(int vmid, string? lockName)
+    {
+        lock (_gate)
+        {
+            RequireContainer(vmid).Lock = string.IsNullOrEmpty(lockName) ? null : lockName;
+        }
+    }
 
     /// <summary>Adds or replaces a token. Privileges: e.g. "VM.Audit", "VM.PowerMgmt", "Sys.Audit"; granted on every path.</summary>
-    public void AddToken(string tokenId, string secret, params string[] privileges) => throw new NotImplementedException();
-    public void RemoveToken(string tokenId) => throw new NotImplementedException();
-}
+    public void AddToken(string tokenId, string secret, params string[] privileges)
+    {
+        ArgumentNullException.ThrowIfNull(privileges);
+        StoreToken(tokenId, secret, new HashSet<string>(privileges, StringComparer.Ordinal));
+    }
 
-/// <summary>A container as the simulator holds it. Net lines use PVE's netN format.</summary>
-public sealed class SimContainer
-{
-    public required int Vmid { get; init; }
-    public required string Node { get; set; }
-    public string Name { get; set; } = "";
-    public bool Running { get; set; }
-    public bool HaManaged { get; set; }
-    public bool Template { get; set; }
-    public string? Lock { get; set; }
-    /// <summary>netN lines: key "net0" → "name=eth0,bridge=vmbr0,hwaddr=BC:24:11:00:00:01,ip=dhcp,ip6=auto".</summary>
-    public Dictionary<string, string> Net { get; init; } = new();
-    /// <summary>Addresses that DHCP hands out for interfaces configured with ip=dhcp (CIDR, e.g. "192.168.3.95/24").</summary>
-    public Dictionary<string, string> DhcpAddresses { get; init; } = new();
-    /// <summary>Graceful shutdown takes this long inside the CT; past the shutdown timeout the task fails unless forceStop.</summary>
-    public TimeSpan ShutdownDuration { get; set; } = TimeSpan.Zero;
+    /// <summary>Adds or replaces a token that holds every privilege (like a privsep=0 token of root@pam).</summary>
+    public void AddAdministratorToken(string tokenId, string secret) => StoreToken(tokenId, secret, privileges: null);
+
+    public void RemoveToken(string tokenId)
+    {
+        lock (_gate)
+        {
+            _tokens.Remove(tokenId);
+        }
+    }
+
+    /// <summary>Takes a new /cluster/resources sample now instead of waiting for the refresh interval.</summary>
+    public void RefreshResources()
+    {
+        lock (_gate)
+        {
+            _resourceSamples.Clear();
+            foreach (var container in _containers.Values)
+            {
+                _resourceSamples[container.Vmid] = Sample(container);
+            }
+
+            _lastResourcesRefresh = _time.GetUtcNow();
+        }
+    }
+
+    /// <summary>When /cluster/resources data was last refreshed.</summary>
+    public DateTimeOffset LastResourcesRefresh
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _lastResourcesRefresh;
+            }
+        }
+    }
+
+    internal IReadOnlyList<SimNode> Nodes()
+    {
+        lock (_gate)
+        {
+            return _nodes.ToArray();
+        }
+    }
+
+    internal SimNode? FindNode(string name)
+    {
+        lock (_gate)
+        {
+            return _nodes.Find(n => n.Name == name);
+        }
+    }
+
+    internal ContainerView? ViewContainer(int vmid)
+    {
+        lock (_gate)
+        {
+            return _containers.TryGetValue(vmid, out var container) ? View(container) : null;
+        }
+    }
+
+    internal IReadOnlyList<ContainerView> ViewContainers()
+    {
+        lock (_gate)
+        {
+            return _containers.Values.OrderBy(c => c.Vmid).Select(View).ToArray();
+        }
+    }
+
+    /// <summary>The live guest list joined with the last RRD sample of each guest (null when none yet).</summary>
+    internal IReadOnlyList<(ContainerView Live, ResourceSample? Sample)> ViewResources()
+    {
+        lock (_gate)
+        {
+            return _containers.Values
+                .OrderBy(c => c.Vmid)
+                .Select(c => (View(c), _resourceSamples.GetValueOrDefault(c.Vmid)))
+                .ToArray();
+        }
+    }
+
+    internal ApiToken? FindToken(string tokenId)
+    {
+        lock (_gate)
+        {
+            return _tokens.GetValueOrDefault(tokenId);
+        }
+    }
+
+    /// <summary>Users the simulator knows: root@pam and every token owner.</summary>
+    internal bool UserExists(string userId)
+    {
+        lock (_gate)
+        {
+            return userId == "root@pam" || _tokens.Values.Any(t => t.UserId == userId);
+        }
+    }
+
+    /// <summary>Applies a task's effect if the CT is still on the node the task ran on; false when its config is gone.</summary>
+    internal bool TryChangeOnNode(int vmid, string node, Action<SimContainer> change)
+    {
+        lock (_gate)
+        {
+            if (!_containers.TryGetValue(vmid, out var container) || container.Node != node)
+            {
+                return false;
+            }
+
+            change(container);
+            return true;
+        }
+    }
+
+    /// <summary>Applies a change wherever the CT is (the HA manager acts cluster-wide); false when it is gone.</summary>
+    internal bool TryChange(int vmid, Action<SimContainer> change)
+    {
+        lock (_gate)
+        {
+            if (!_containers.TryGetValue(vmid, out var container))
+            {
+                return false;
+            }
+
+            change(container);
+            return true;
+        }
+    }
+
+    /// <summary>Starts or stops a CT: a start gets a new pid and a fresh DHCP lease clock.</summary>
+    internal void MarkRunning(SimContainer container, bool running)
+    {
+        container.Running = running;
+        container.StartedAt = running ? _time.GetUtcNow() : null;
+        container.Pid = running ? NewContainerPid() : 0;
+    }
+
+    private ContainerView View(SimContainer container) => ContainerView.From(container, _time.GetUtcNow() - SeededUptime);
+
+    private ResourceSample Sample(SimContainer container)
+    {
+        var view = View(container);
+        var uptime = view.StartedAt is { } started ? (long)(_time.GetUtcNow() - started).TotalSeconds : 0;
+        return new ResourceSample(
+            view.Running,
+            view.DisplayName,
+            view.Template,
+            view.Cores,
+            view.MemoryMb * 1024L * 1024L,
+            view.RootfsGb * 1024L * 1024L * 1024L,
+            uptime);
+    }
+
+    private void StoreToken(string tokenId, string secret, IReadOnlySet<string>? privileges)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(secret);
+        if (!TokenIdPattern().IsMatch(tokenId))
+        {
+            throw new ArgumentException($"'{tokenId}' is not a token id like user@realm!name", nameof(tokenId));
+        }
+
+        lock (_gate)
+        {
+            _tokens[tokenId] = new ApiToken(tokenId, secret, privileges);
+        }
+    }
+
+    private SimContainer RequireContainer(int vmid) =>
+        _containers.TryGetValue(vmid, out var container)
+            ? container
+            : throw new KeyNotFoundException($"container {vmid} does not exist in the simulator");
+
+    private int IndexOfNode(string name)
+    {
+        var index = _nodes.FindIndex(n => n.Name == name);
+        return index >= 0 ? index : throw new KeyNotFoundException($"node '{name}' does not exist in the simulator");
+    }
+
+    private static int NewContainerPid() => Random.Shared.Next(1_000, 4_000_000);
+
+    [GeneratedRegex("^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$")]
+    private static partial Regex NodeNamePattern();
+
+    // pve-access-control: user@realm!name, the token name starting with a letter.
+    [GeneratedRegex(@"^[^\s:/!@]+@[A-Za-z][A-Za-z0-9.\-_]+![A-Za-z][A-Za-z0-9.\-_]+$")]
+    private static partial Regex TokenIdPattern();
 }

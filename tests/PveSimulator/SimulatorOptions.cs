@@ -1,16 +1,5 @@
 namespace PveSimulator;
 
-/// <summary>PVE release line whose response shapes the simulator reproduces.</summary>
-public enum PveVersionMode
-{
-    /// <summary>7.4-16: version "7.4-16", /nodes/{n}/lxc vmid as string, no /interfaces, no error "message".</summary>
-    Pve7,
-    /// <summary>8.4.x: vmid as integer, /interfaces with the ip-addresses shape, error "message" present.</summary>
-    Pve8,
-    /// <summary>9.1.x: as 8 plus unified "401 Authentication failed!" and pressure stats as strings.</summary>
-    Pve9,
-}
-
 public sealed record SimulatorOptions
 {
     /// <summary>Cluster name; null simulates a standalone node (no "cluster" entry in /cluster/status).</summary>
@@ -20,7 +9,7 @@ public sealed record SimulatorOptions
     public int Port { get; init; }
     /// <summary>How long a vzstart/vzstop/vzshutdown task runs before it ends.</summary>
     public TimeSpan TaskDuration { get; init; } = TimeSpan.FromMilliseconds(500);
-    /// <summary>How often /cluster/resources data is refreshed (pvestatd: about 10 s).</summary>
+    /// <summary>How often /cluster/resources data is refreshed (pvestatd: about 10 s); zero samples on every request (no lag).</summary>
     public TimeSpan ResourcesRefreshInterval { get; init; } = TimeSpan.FromSeconds(10);
     /// <summary>Delay after a start before a dhcp interface shows an IPv4 address.</summary>
     public TimeSpan DhcpDelay { get; init; } = TimeSpan.Zero;
@@ -32,4 +21,11 @@ public sealed record SimulatorOptions
     public TimeSpan UnauthorizedDelay { get; init; } = TimeSpan.Zero;
     /// <summary>Delay before HA-managed containers change state after their ha* task ended.</summary>
     public TimeSpan HaDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Secret of <see cref="PveSimulatorServer.DefaultTokenId"/>; null draws a random one at start.</summary>
+    public string? DefaultTokenSecret { get; init; }
+    /// <summary>Clock for tasks, DHCP, uptimes and the resources refresh; a fake one makes timing tests deterministic.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+    /// <summary>Writes one line per request to the console (for the standalone program).</summary>
+    public bool LogRequests { get; init; }
 }

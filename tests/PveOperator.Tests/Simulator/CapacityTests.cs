@@ -1,0 +1,44 @@
+using System.Diagnostics;
+using System.Net;
+using PveSimulator;
+
+namespace PveOperator.Tests.Simulator;
+
+public sealed class CapacityTests
+{
+    [Fact]
+    public async Task A_node_serves_at_most_its_daemon_workers_at_once_and_counts_the_queue()
+    {
+        const int requests = 6;
+        var latency = TimeSpan.FromMilliseconds(250);
+        await using var host = await SimulatorTestHost.StartAsync(new SimulatorOptions { DaemonWorkersPerNode = 3 });
+        // Warm up the connection pool and JIT, so all requests arrive together.
+        await Task.WhenAll(Enumerable.Range(0, requests).Select(_ => host.GetAsync("/nodes/pve1/lxc/100/status/current")));
+        host.Server.Counters.Reset();
+        host.Server.Faults.AddedLatency = latency;
+
+        var watch = Stopwatch.StartNew();
+        var answers = await Task.WhenAll(Enumerable.Range(0, requests).Select(_ => host.GetAsync("/nodes/pve1/lxc/100/status/current")));
+        watch.Stop();
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.Status));
+        Assert.Equal(3, host.Server.Counters.MaxServingPerNode("pve1"));
+        Assert.True(host.Server.Counters.MaxInFlightPerNode("pve1") > 3, $"max in flight {host.Server.Counters.MaxInFlightPerNode("pve1")}");
+        // Six requests through three workers need two rounds of the added latency.
+        Assert.True(watch.Elapsed >= 2 * latency - TimeSpan.FromMilliseconds(20), $"took {watch.Elapsed}");
+        Assert.Equal(0, host.Server.Counters.MaxInFlightPerNode("pve2"));
+    }
+
+    [Fact]
+    public async Task Cluster_endpoints_are_not_limited_by_daemon_workers()
+    {
+        await using var host = await SimulatorTestHost.StartAsync(new SimulatorOptions { DaemonWorkersPerNode = 1 });
+        host.Server.Faults.AddedLatency = TimeSpan.FromMilliseconds(200);
+
+        var watch = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => host.GetAsync("/cluster/resources")));
+
+        Assert.True(watch.Elapsed < TimeSpan.FromMilliseconds(750), $"took {watch.Elapsed}");
+        Assert.Equal(0, host.Server.Counters.MaxServingPerNode("pve1"));
+    }
+}

@@ -1,0 +1,70 @@
+using System.Net;
+
+namespace PveOperator.Tests.Simulator;
+
+public sealed class FaultInjectionTests
+{
+    [Theory]
+    [InlineData(595, "Connection refused")]
+    [InlineData(596, "Connection timed out")]
+    public async Task Proxy_errors_have_an_empty_body_and_the_text_in_the_reason(int status, string reason)
+    {
+        await using var host = await SimulatorTestHost.StartAsync();
+        host.Server.Faults.SetErrorRate("GET", "/nodes/{node}/lxc/{vmid}/status/current", 1.0, status);
+
+        var faulted = await host.GetAsync("/nodes/pve1/lxc/100/status/current");
+        var other = await host.GetAsync("/nodes/pve1/lxc/100/config");
+
+        Assert.Equal(status, faulted.Code);
+        Assert.Equal(reason, faulted.Reason);
+        Assert.Equal("", faulted.RawBody);
+        Assert.Equal(HttpStatusCode.OK, other.Status);
+        Assert.Equal(1, host.Server.Counters.Get("GET /nodes/{node}/lxc/{vmid}/status/current"));
+    }
+
+    [Fact]
+    public async Task Error_500_uses_the_JSON_envelope_and_clear_removes_it()
+    {
+        await using var host = await SimulatorTestHost.StartAsync();
+        host.Server.Faults.SetErrorRate(null, null, 1.0, 500);
+
+        var faulted = await host.GetAsync("/version");
+        host.Server.Faults.Clear();
+        var healthy = await host.GetAsync("/version");
+
+        Assert.Equal(HttpStatusCode.InternalServerError, faulted.Status);
+        Assert.False(string.IsNullOrEmpty(faulted.Reason));
+        Assert.Null(faulted.Data);
+        Assert.Equal(HttpStatusCode.OK, healthy.Status);
+    }
+
+    [Fact]
+    public async Task Error_rate_applies_to_about_that_share_of_requests()
+    {
+        await using var host = await SimulatorTestHost.StartAsync();
+        host.Server.Faults.UseSeed(7);
+        host.Server.Faults.SetErrorRate("GET", "/version", 0.5, 596);
+
+        var answers = new List<int>();
+        for (var i = 0; i < 40; i++)
+        {
+            answers.Add((await host.GetAsync("/version")).Code);
+        }
+
+        var failed = answers.Count(code => code == 596);
+        Assert.InRange(failed, 8, 32);
+        Assert.Equal(40 - failed, answers.Count(code => code == 200));
+    }
+
+    [Fact]
+    public async Task Dropped_connections_get_no_answer()
+    {
+        await using var host = await SimulatorTestHost.StartAsync();
+        host.Server.Faults.DropConnectionRate = 1.0;
+
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => host.GetAsync("/version"));
+        host.Server.Faults.DropConnectionRate = 0;
+        Assert.Equal(HttpStatusCode.OK, (await host.GetAsync("/version")).Status);
+        Assert.Equal(2, host.Server.Counters.Get("GET /version"));
+    }
+}

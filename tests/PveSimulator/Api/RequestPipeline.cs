@@ -1,0 +1,149 @@
+using System.Globalization;
+using PveSimulator.Model;
+
+namespace PveSimulator.Api;
+
+/// <summary>
+/// The path every API request takes, in pveproxy's order: count → fault: drop → authenticate (401) →
+/// resolve {node} (500/595) → wait for a daemon worker → fault: latency and error → permission (403) →
+/// parameters (400) → handler.
+/// </summary>
+internal sealed class RequestPipeline(SimulatorServices services)
+{
+    public const string ApiPrefix = "/api2/json";
+
+    private const int MinimumVmid = 100;
+    private const int MaximumVmid = 999_999_999;
+
+    public async Task HandleAsync(HttpContext http, ApiEndpoint endpoint)
+    {
+        var node = http.GetRouteValue("node") as string;
+        services.Counters.CountRequest(endpoint.CounterKey);
+        if (endpoint.PowerAction is { } action && endpoint.HasVmid && TryParseVmid(http, out var countedVmid))
+        {
+            services.Counters.CountPowerAction(countedVmid, action);
+        }
+
+        using var arrival = endpoint.Scope == EndpointScope.NodeDaemon && node is not null ? services.Counters.TrackArrival(node) : null;
+        try
+        {
+            await ServeAsync(http, endpoint, node);
+        }
+        catch (PveApiException error)
+        {
+            if (error.StatusCode == StatusCodes.Status401Unauthorized && services.Options.UnauthorizedDelay > TimeSpan.Zero)
+            {
+                // Real pveproxy delays every 401 by 3 s to slow down guessing.
+                await Task.Delay(services.Options.UnauthorizedDelay, services.Time, http.RequestAborted);
+            }
+
+            await services.Writer.WriteErrorAsync(http, error);
+        }
+    }
+
+    private async Task ServeAsync(HttpContext http, ApiEndpoint endpoint, string? node)
+    {
+        if (!endpoint.ExistsIn(services.Release))
+        {
+            throw PveApiException.NotImplemented(endpoint.Method, RelativePath(http));
+        }
+
+        if (services.Faults.ShouldDropConnection())
+        {
+            http.Abort();
+            return;
+        }
+
+        var token = services.Authenticator.Authenticate(http.Request);
+        if (endpoint.Scope != EndpointScope.Cluster && node is not null)
+        {
+            CheckNodeReachable(node);
+        }
+
+        using var worker = endpoint.Scope == EndpointScope.NodeDaemon && node is not null
+            ? await services.Workers.AcquireAsync(node, http.RequestAborted)
+            : null;
+        using var serving = worker is not null ? services.Counters.TrackServing(node!) : null;
+
+        var latency = services.Faults.AddedLatency;
+        if (latency > TimeSpan.Zero)
+        {
+            await Task.Delay(latency, services.Time, http.RequestAborted);
+        }
+
+        if (services.Faults.PickError(endpoint.Method, endpoint.Template) is { } fault)
+        {
+            throw fault.IsProxyError ? PveApiException.Proxy(fault.StatusCode, fault.ReasonPhrase) : new PveApiException(fault.StatusCode, fault.ReasonPhrase);
+        }
+
+        CheckPermission(http, endpoint, token, node);
+        if (endpoint.HasVmid)
+        {
+            ValidateVmid(http);
+        }
+
+        var parameters = await RequestParameters.ReadAsync(http.Request, http.RequestAborted);
+        parameters.Validate(endpoint.Parameters, endpoint.PathParameters);
+
+        var call = new ApiCall(http, token, parameters);
+        var data = await endpoint.Handler(call);
+        await services.Writer.WriteDataAsync(http, data, call.ExtraFields);
+    }
+
+    private void CheckNodeReachable(string node)
+    {
+        var known = services.Cluster.FindNode(node)
+            ?? throw new PveApiException(500, $"hostname lookup '{node}' failed - failed to get address info for: {node}: Name or service not known");
+        if (!known.Online)
+        {
+            // pveproxy cannot reach the node's own pveproxy/pvedaemon.
+            throw PveApiException.Proxy(595, "No route to host");
+        }
+    }
+
+    private static void CheckPermission(HttpContext http, ApiEndpoint endpoint, ApiToken token, string? node)
+    {
+        var vmid = http.GetRouteValue("vmid") as string;
+        (string Path, string Privilege)? needed = endpoint.Access switch
+        {
+            RequiredAccess.SysAuditOnRoot => ("/", "Sys.Audit"),
+            RequiredAccess.SysAuditOnNode => ($"/nodes/{node}", "Sys.Audit"),
+            RequiredAccess.VmAudit => ($"/vms/{vmid}", "VM.Audit"),
+            RequiredAccess.VmPowerMgmt => ($"/vms/{vmid}", "VM.PowerMgmt"),
+            _ => null,
+        };
+        if (needed is { } need && !token.Has(need.Privilege))
+        {
+            throw PveApiException.PermissionDenied(need.Path, need.Privilege);
+        }
+    }
+
+    private static void ValidateVmid(HttpContext http)
+    {
+        var raw = http.GetRouteValue("vmid") as string ?? "";
+        if (!long.TryParse(raw, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var vmid))
+        {
+            throw PveApiException.InvalidParameter("vmid", $"type check ('integer') failed - got '{raw}'");
+        }
+
+        if (vmid < MinimumVmid)
+        {
+            throw PveApiException.InvalidParameter("vmid", $"value must have a minimum value of {MinimumVmid}");
+        }
+
+        if (vmid > MaximumVmid)
+        {
+            throw PveApiException.InvalidParameter("vmid", $"value must have a maximum value of {MaximumVmid}");
+        }
+    }
+
+    private static bool TryParseVmid(HttpContext http, out int vmid) =>
+        int.TryParse(http.GetRouteValue("vmid") as string, NumberStyles.None, CultureInfo.InvariantCulture, out vmid);
+
+    /// <summary>The path as PVE names it in messages: without "/api2/json".</summary>
+    public static string RelativePath(HttpContext http)
+    {
+        var path = http.Request.Path.Value ?? "";
+        return path.StartsWith(ApiPrefix, StringComparison.Ordinal) ? path[ApiPrefix.Length..] : path;
+    }
+}

@@ -1,0 +1,48 @@
+using PveSimulator.Model;
+using PveSimulator.Tasks;
+
+namespace PveSimulator.Api;
+
+/// <summary>Everything the endpoints share, built once per simulator instance.</summary>
+internal sealed class SimulatorServices
+{
+    public SimulatorServices(
+        SimulatorOptions options,
+        SimulatedCluster cluster,
+        RequestCounters counters,
+        FaultInjection faults,
+        string certificateFingerprint,
+        CancellationToken stopping)
+    {
+        Options = options;
+        Release = PveRelease.For(options.Version);
+        Cluster = cluster;
+        Counters = counters;
+        Faults = faults;
+        CertificateFingerprint = certificateFingerprint;
+        Tasks = new TaskRegistry(options.TimeProvider);
+        PowerActions = new PowerActionRunner(cluster, Tasks, options, stopping);
+        Workers = new DaemonWorkerPool(Math.Max(1, options.DaemonWorkersPerNode));
+        Writer = new PveResponseWriter(Release);
+        Authenticator = new TokenAuthenticator(cluster, Release);
+        BootTime = options.TimeProvider.GetUtcNow() - TimeSpan.FromDays(3);
+    }
+
+    public SimulatorOptions Options { get; }
+    public PveRelease Release { get; }
+    public SimulatedCluster Cluster { get; }
+    public RequestCounters Counters { get; }
+    public FaultInjection Faults { get; }
+    /// <summary>Every simulated node presents the simulator's own certificate.</summary>
+    public string CertificateFingerprint { get; }
+    public TaskRegistry Tasks { get; }
+    public PowerActionRunner PowerActions { get; }
+    public DaemonWorkerPool Workers { get; }
+    public PveResponseWriter Writer { get; }
+    public TokenAuthenticator Authenticator { get; }
+    /// <summary>When the simulated nodes booted, for node uptimes.</summary>
+    public DateTimeOffset BootTime { get; }
+
+    public TimeProvider Time => Options.TimeProvider;
+    public DateTimeOffset Now => Options.TimeProvider.GetUtcNow();
+}

@@ -1,0 +1,59 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+using PveSimulator.Model;
+
+namespace PveSimulator.Api;
+
+/// <summary>Checks "Authorization: PVEAPIToken=USER@REALM!TOKENID=SECRET" the way pve-access-control's verify_token does.</summary>
+internal sealed partial class TokenAuthenticator(SimulatedCluster cluster, PveRelease release)
+{
+    /// <summary>Throws PVE's 401, whose text travels only in the reason phrase.</summary>
+    public ApiToken Authenticate(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        var match = TokenHeaderPattern().Match(header);
+        if (!match.Success)
+        {
+            // Without a token PVE looks for a ticket cookie; the simulator issues no tickets.
+            throw PveApiException.Unauthorized("No ticket");
+        }
+
+        var value = Uri.UnescapeDataString(match.Groups[1].Value.Trim());
+        var separator = value.LastIndexOf('=');
+        if (separator < 0)
+        {
+            throw Failure("no tokenid specified");
+        }
+
+        var tokenId = value[..separator];
+        var secret = value[(separator + 1)..];
+        var bang = tokenId.IndexOf('!');
+        if (bang <= 0 || !tokenId[..bang].Contains('@'))
+        {
+            throw Failure($"'{tokenId}' is not a valid token ID - not able to split into user and token parts");
+        }
+
+        var userId = tokenId[..bang];
+        if (!cluster.UserExists(userId))
+        {
+            throw Failure($"no such user ('{userId}')");
+        }
+
+        var token = cluster.FindToken(tokenId) ?? throw Failure($"no such token '{tokenId[(bang + 1)..]}' for user '{userId}'");
+        if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(token.Secret)))
+        {
+            throw Failure("invalid token value!");
+        }
+
+        return token;
+    }
+
+    // Before pve-manager 9.1.5 the raw cause was sent; since then every failure reads the same.
+    private PveApiException Failure(string cause) =>
+        PveApiException.Unauthorized(release.UnifiedAuthenticationFailure ? "Authentication failed!" : cause);
+
+    // pve-manager's HTTPServer: a space may replace the '=' after PVEAPIToken.
+    [GeneratedRegex(@"(?:^|\s)PVEAPIToken(?:=| )([^;]*)")]
+    private static partial Regex TokenHeaderPattern();
+}

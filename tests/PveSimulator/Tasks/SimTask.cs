@@ -1,0 +1,76 @@
+namespace PveSimulator.Tasks;
+
+/// <summary>A worker task as PVE's task index records it; it runs until <see cref="Finish"/> sets its exit status.</summary>
+internal sealed class SimTask(string upid, string node, int pid, long processStart, long startTime, string type, string id, string creatorTokenId)
+{
+    private readonly Lock _gate = new();
+    private readonly List<string> _log = [];
+    private string? _exitStatus;
+
+    public string Upid { get; } = upid;
+    public string Node { get; } = node;
+    public int Pid { get; } = pid;
+    public long ProcessStart { get; } = processStart;
+    public long StartTime { get; } = startTime;
+    public string Type { get; } = type;
+    public string Id { get; } = id;
+    /// <summary>The full token id that created the task, e.g. "root@pam!sim".</summary>
+    public string CreatorTokenId { get; } = creatorTokenId;
+    /// <summary>Task status reports the owning user here, and the token name separately as "tokenid".</summary>
+    public string UserId => CreatorTokenId[..CreatorTokenId.IndexOf('!')];
+    public string TokenName => CreatorTokenId[(CreatorTokenId.IndexOf('!') + 1)..];
+
+    public bool IsRunning
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _exitStatus is null;
+            }
+        }
+    }
+
+    /// <summary>"OK" or the error text; null while running.</summary>
+    public string? ExitStatus
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _exitStatus;
+            }
+        }
+    }
+
+    public void Log(string line)
+    {
+        lock (_gate)
+        {
+            _log.Add(line);
+        }
+    }
+
+    public IReadOnlyList<string> LogLines()
+    {
+        lock (_gate)
+        {
+            return _log.ToArray();
+        }
+    }
+
+    /// <summary>Ends the task once; the last log line is PVE's "TASK OK" or "TASK ERROR: ...".</summary>
+    public void Finish(string exitStatus)
+    {
+        lock (_gate)
+        {
+            if (_exitStatus is not null)
+            {
+                return;
+            }
+
+            _exitStatus = exitStatus;
+            _log.Add(exitStatus == "OK" ? "TASK OK" : $"TASK ERROR: {exitStatus}");
+        }
+    }
+}
