@@ -49,7 +49,7 @@ alive() {
   [[ -n $pid && -r /proc/$pid/cmdline ]] || return 1
   state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || true)
   [[ $state != Z && -n $state ]] || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$DIR/" || return 1
+  { tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null | grep -qF -- "$DIR/" || return 1
 }
 
 # port_used PORT: something on this machine has a TCP socket on local port PORT.
@@ -111,6 +111,30 @@ stop_one() {
   rm -f "$DIR/$name.pid"
 }
 
+# spawn NAME CMD...: run CMD in the background, detached from the caller: output to DIR/NAME.log,
+# stdin from /dev/null, every other inherited fd closed (our lock fds, a caller's pipes), so that
+# neither locks nor a caller waiting for EOF are held by the long-running process. Pid in DIR/NAME.pid.
+spawn() {
+  local name=$1
+  shift
+  (
+    trap - ERR
+    for fd in "/proc/$BASHPID/fd"/*; do
+      fd=${fd##*/}
+      if ((fd > 2)); then eval "exec $fd>&-" 2>/dev/null || true; fi
+    done
+    exec nohup "$@" >"$DIR/$name.log" 2>&1 </dev/null
+  ) &
+  local pid=$! i
+  echo "$pid" >"$DIR/$name.pid"
+  # Until the exec, the child's command line is ours: wait for it so `alive` sees the real process.
+  for ((i = 0; i < 100; i++)); do
+    alive "$name" && return 0
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.05
+  done
+}
+
 read_cluster_env() {
   APISERVER_PORT="" ETCD_PORT="" ETCD_PEER_PORT=""
   if [[ -f $DIR/cluster.env ]]; then
@@ -121,10 +145,11 @@ read_cluster_env() {
   fi
 }
 
+# lock_dir: one control-plane.sh at a time per DIR (fd 8; never inherited by etcd/kube-apiserver).
 lock_dir() {
   mkdir -p "$DIR"
   exec 8>"$DIR/.lock"
-  flock 8
+  flock -w 120 8 || die "$DIR is locked by another control-plane.sh (waited 120s)"
 }
 
 show_tail() {
@@ -230,7 +255,7 @@ cmd_start() {
   # A machine-wide lock keeps parallel starts from choosing the same ports.
   read_cluster_env
   exec 7>"${TMPDIR:-/tmp}/pve-operator-control-plane-ports.lock"
-  flock 7
+  flock -w 120 7 || die "could not take the port-selection lock ${TMPDIR:-/tmp}/pve-operator-control-plane-ports.lock"
   local attempt ep pp ap i
   for attempt in 1 2 3; do
     ep=$ETCD_PORT pp=$ETCD_PEER_PORT ap=$APISERVER_PORT
@@ -241,12 +266,10 @@ cmd_start() {
     fi
     mkdir -p "$DIR/etcd"
     chmod 700 "$DIR/etcd"
-    nohup "$ETCD" --name=cp --data-dir="$DIR/etcd" \
+    spawn etcd "$ETCD" --name=cp --data-dir="$DIR/etcd" \
       --listen-client-urls="http://127.0.0.1:$ep" --advertise-client-urls="http://127.0.0.1:$ep" \
       --listen-peer-urls="http://127.0.0.1:$pp" --initial-advertise-peer-urls="http://127.0.0.1:$pp" \
-      --initial-cluster="cp=http://127.0.0.1:$pp" \
-      >"$DIR/etcd.log" 2>&1 </dev/null &
-    echo $! >"$DIR/etcd.pid"
+      --initial-cluster="cp=http://127.0.0.1:$pp"
     for ((i = 0; i < 300; i++)); do
       alive etcd || break
       [[ $(curl -s --max-time 2 "http://127.0.0.1:$ep/health" 2>/dev/null || true) == *'"health":"true"'* ]] && break
@@ -262,7 +285,7 @@ cmd_start() {
   done
   log "etcd up on 127.0.0.1:$ep (pid $(pid_of etcd))"
 
-  nohup "$KUBE_APISERVER" \
+  spawn kube-apiserver "$KUBE_APISERVER" \
     --etcd-servers="http://127.0.0.1:$ep" \
     --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$ap" --insecure-port=0 \
     --cert-dir="$DIR/pki" --tls-cert-file="$DIR/pki/apiserver.crt" --tls-private-key-file="$DIR/pki/apiserver.key" \
@@ -272,9 +295,7 @@ cmd_start() {
     --service-account-key-file="$DIR/pki/sa.pub" --service-account-signing-key-file="$DIR/pki/sa.key" \
     --service-cluster-ip-range=10.0.0.0/24 --allow-privileged=true \
     --disable-admission-plugins=ServiceAccount \
-    --endpoint-reconciler-type=none \
-    >"$DIR/kube-apiserver.log" 2>&1 </dev/null &
-  echo $! >"$DIR/kube-apiserver.pid"
+    --endpoint-reconciler-type=none
 
   cat >"$DIR/cluster.env" <<EOF
 CP_DIR=$DIR

@@ -149,6 +149,8 @@ internal sealed class PveApiTransport : IDisposable
         string body;
         try
         {
+            // A write always carries a body, even an empty form: SocketsHttpHandler may silently resend a request on
+            // a reused connection that died before answering, but never one whose content it started to send.
             using var content = request.IsRead ? null : new FormUrlEncodedContent(request.Form);
             response = await BuildRequest(request)
                 .SendAsync(request.Method, content, HttpCompletionOption.ResponseContentRead, token)

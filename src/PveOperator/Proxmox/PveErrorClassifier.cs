@@ -30,6 +30,13 @@ internal static partial class PveErrorClassifier
         };
     }
 
+    /// <summary>
+    /// Classifies the exit text of a failed task. Lock conflicts and missing configs usually surface here rather than
+    /// as HTTP errors, because PVE checks them inside the forked worker; anything else is <see cref="PveErrorKind.Other"/>.
+    /// </summary>
+    public static PveErrorKind ClassifyTaskFailure(string exitStatus) =>
+        Classify(500, exitStatus, null) is var kind && kind == PveErrorKind.Transient ? PveErrorKind.Other : kind;
+
     /// <summary>Reads <c>Permission check failed (/vms/100, VM.PowerMgmt)</c>.</summary>
     public static bool TryParsePermission(string? text, out string? path, out string? privilege)
     {

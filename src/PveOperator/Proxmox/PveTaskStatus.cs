@@ -62,6 +62,13 @@ public sealed record PveTaskStatus
     public string? FailureText =>
         State == PveTaskState.Failed ? (string.IsNullOrWhiteSpace(ExitStatus) ? "task stopped without an exit status" : ExitStatus.Trim()) : null;
 
+    /// <summary>
+    /// What the failure means, from its text: <see cref="PveErrorKind.Locked"/> for "CT is locked (...)" or "can't lock
+    /// file", <see cref="PveErrorKind.NotFound"/> for a missing config, otherwise Other; null unless Failed.
+    /// </summary>
+    [JsonIgnore]
+    public PveErrorKind? FailureKind => FailureText is { } text ? PveErrorClassifier.ClassifyTaskFailure(text) : null;
+
     /// <summary>The n of a <c>WARNINGS: n</c> success.</summary>
     [JsonIgnore]
     public int Warnings => PveTaskExitStatus.WarningCount(ExitStatus);

@@ -30,22 +30,25 @@ public sealed class PveTaskStatusTests
 
         Assert.Equal(PveTaskState.Succeeded, status.State);
         Assert.True(status.Succeeded);
+        Assert.Null(status.FailureKind);
         Assert.Equal(warnings, status.Warnings);
         Assert.Null(status.FailureText);
     }
 
     [Theory]
-    [InlineData("startup for container '100' failed")]
-    [InlineData("CT is locked (backup)")]
-    [InlineData("can't lock file '/run/lock/lxc/pve-config-100.lock' - got timeout")]
-    [InlineData("unexpected status")]
-    [InlineData("container did not stop")]
-    public void Any_other_exit_text_is_a_failure_carrying_that_text(string exit)
+    [InlineData("startup for container '100' failed", PveErrorKind.Other)]
+    [InlineData("CT is locked (backup)", PveErrorKind.Locked)]
+    [InlineData("can't lock file '/run/lock/lxc/pve-config-100.lock' - got timeout", PveErrorKind.Locked)]
+    [InlineData("Configuration file 'nodes/pve/lxc/100.conf' does not exist", PveErrorKind.NotFound)]
+    [InlineData("unexpected status", PveErrorKind.Other)]
+    [InlineData("container did not stop", PveErrorKind.Other)]
+    public void Any_other_exit_text_is_a_failure_carrying_that_text(string exit, PveErrorKind kind)
     {
         var status = Decode(TaskBody("\"upid\":\"" + Upid + "\",\"node\":\"pve2\",\"status\":\"stopped\",\"exitstatus\":\"" + exit + "\""));
 
         Assert.Equal(PveTaskState.Failed, status.State);
         Assert.Equal(exit, status.FailureText);
+        Assert.Equal(kind, status.FailureKind);
     }
 
     [Fact]
