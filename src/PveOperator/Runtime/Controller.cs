@@ -50,7 +50,13 @@ internal sealed partial class Controller<TEntity> : IController
         Name = options.Name ?? EntityMetadata.For<TEntity>().Kind.ToLowerInvariant();
         metrics = new ControllerMetrics(this.registry, Name);
         watchedInformers = [informer];
-        informer.AddHandler(change => Enqueue(EntityKey.Of(change.Entity)));
+        informer.AddHandler(change =>
+        {
+            if (ChangePredicate.IsRelevant(change))
+            {
+                Enqueue(EntityKey.Of(change.Entity));
+            }
+        });
     }
 
     public string Name { get; }

@@ -180,9 +180,10 @@ internal sealed class FakeListWatch : IListWatch<Widget>
         lock (gate)
         {
             resourceVersion++;
+            // As the API server does: the generation moves with the spec only.
             var widget = objects.TryGetValue(name, out var existing)
-                ? Copy(existing, size, resourceVersion)
-                : Copy(Widget.Named(name), size, resourceVersion);
+                ? Copy(existing, size, resourceVersion, (existing.Metadata.Generation ?? 1) + (existing.Spec.Size == size ? 0 : 1))
+                : Copy(Widget.Named(name), size, resourceVersion, 1);
             objects[name] = widget;
             log.Add((resourceVersion, type, Copy(widget, size, resourceVersion)));
             Signal();
@@ -190,10 +191,11 @@ internal sealed class FakeListWatch : IListWatch<Widget>
         }
     }
 
-    private static Widget Copy(Widget source, int size, long version) => new()
+    private static Widget Copy(Widget source, int size, long version, long? generation = null) => new()
     {
         Metadata = new V1ObjectMeta
         {
+            Generation = generation ?? source.Metadata.Generation,
             Name = source.Metadata.Name,
             NamespaceProperty = source.Metadata.NamespaceProperty,
             ResourceVersion = version.ToString(),
