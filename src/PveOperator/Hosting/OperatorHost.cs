@@ -120,6 +120,8 @@ internal static class OperatorHost
         {
             o.Name = "proxmoxprovider";
             o.FinalizerName = ProxmoxProviderReconciler.FinalizerName;
+            // The status records each sync's time: reacting to our own writes would sync in a loop.
+            o.IgnoreStatusOnlyUpdates = true;
             o.MaxConcurrentReconciles = options.MaxConcurrentReconciles;
         });
 
@@ -140,6 +142,7 @@ internal static class OperatorHost
         {
             o.Name = "lxccontainer";
             o.FinalizerName = LxcContainerReconciler.FinalizerName;
+            o.IgnoreStatusOnlyUpdates = true;
             o.MaxConcurrentReconciles = options.MaxConcurrentReconciles;
         });
         notifier.Attach(containerController);

@@ -52,7 +52,7 @@ internal sealed partial class Controller<TEntity> : IController
         watchedInformers = [informer];
         informer.AddHandler(change =>
         {
-            if (ChangePredicate.IsRelevant(change))
+            if (!(options.IgnoreStatusOnlyUpdates && IsStatusOnlyUpdate(change)))
             {
                 Enqueue(EntityKey.Of(change.Entity));
             }
@@ -200,6 +200,28 @@ internal sealed partial class Controller<TEntity> : IController
 
         return await reconciler.ReconcileAsync(entity, cancellationToken).ConfigureAwait(false);
     }
+
+    private static bool IsStatusOnlyUpdate(EntityEvent<TEntity> change)
+    {
+        if (change is not { Type: EntityEventType.Modified, Previous: { } previous })
+        {
+            return false;
+        }
+
+        V1ObjectMeta before = previous.Metadata, after = change.Entity.Metadata;
+        return before.Generation == after.Generation
+            && before.DeletionTimestamp == after.DeletionTimestamp
+            && SameItems(before.Finalizers, after.Finalizers)
+            && SameEntries(before.Labels, after.Labels)
+            && SameEntries(before.Annotations, after.Annotations);
+    }
+
+    private static bool SameItems(IList<string>? left, IList<string>? right) =>
+        (left ?? []).SequenceEqual(right ?? []);
+
+    private static bool SameEntries(IDictionary<string, string>? left, IDictionary<string, string>? right) =>
+        (left?.Count ?? 0) == (right?.Count ?? 0)
+        && (left ?? new Dictionary<string, string>()).All(entry => right!.TryGetValue(entry.Key, out var value) && value == entry.Value);
 
     private static IReadOnlyList<string> Finalizers(TEntity entity) => (IReadOnlyList<string>?)entity.Metadata.Finalizers?.ToList() ?? [];
 

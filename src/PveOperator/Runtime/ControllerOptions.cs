@@ -13,6 +13,15 @@ internal sealed record ControllerOptions
     /// </summary>
     public string? FinalizerName { get; set; }
 
+    /// <summary>
+    /// Skip updates of the primary kind that change neither the spec (metadata.generation) nor the
+    /// finalizers, deletion timestamp, labels or annotations: typically the controller's own status
+    /// writes, each of which would otherwise cause one more, idle, reconcile (controller-runtime's
+    /// GenerationChangedPredicate). Off by default, as in controller-runtime: turn it on when
+    /// reconciles are expensive and nothing in the status feeds back into them.
+    /// </summary>
+    public bool IgnoreStatusOnlyUpdates { get; set; }
+
     /// <summary>How many keys are reconciled at once (never the same key twice at once).</summary>
     public int MaxConcurrentReconciles { get; set; } = 1;
 

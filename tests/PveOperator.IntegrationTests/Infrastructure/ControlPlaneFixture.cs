@@ -66,7 +66,10 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
         if (controlPlaneDirectory is not null)
         {
             await RunScriptAsync("control-plane.sh", ["clean", controlPlaneDirectory], StartTimeout);
-            Directory.Delete(controlPlaneDirectory, recursive: true);
+            if (Directory.Exists(controlPlaneDirectory))
+            {
+                Directory.Delete(controlPlaneDirectory, recursive: true);
+            }
         }
     }
 
