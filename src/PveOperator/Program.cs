@@ -1,10 +1,47 @@
+using k8s;
+using PveOperator.Crds;
+using PveOperator.Hosting;
+
 namespace PveOperator;
 
 internal static class Program
 {
-    public static int Main(string[] args)
+    public static async Task<int> Main(string[] args)
     {
-        Console.WriteLine("pve-operator");
+        if (args is ["generate-crds", .. var rest])
+        {
+            foreach (var path in CrdGenerator.WriteAll(rest.Length > 0 ? rest[0] : "config/crds"))
+            {
+                Console.WriteLine($"wrote {path}");
+            }
+
+            return 0;
+        }
+
+        if (args is ["--help"] or ["-h"])
+        {
+            Console.WriteLine(OperatorOptionsParser.Usage);
+            return 0;
+        }
+
+        OperatorOptions options;
+        KubernetesClientConfiguration kubernetesConfig;
+        try
+        {
+            options = OperatorOptionsParser.Parse(args);
+            kubernetesConfig = options.Kubeconfig is { } path
+                ? KubernetesClientConfiguration.BuildConfigFromConfigFile(path)
+                : KubernetesClientConfiguration.BuildDefaultConfig();
+        }
+        catch (Exception error) when (error is ArgumentException or k8s.Exceptions.KubeConfigException or FileNotFoundException)
+        {
+            await Console.Error.WriteLineAsync($"pve-operator: {error.Message}");
+            await Console.Error.WriteLineAsync(OperatorOptionsParser.Usage);
+            return 2;
+        }
+
+        await using var app = OperatorHost.Build(options, kubernetesConfig);
+        await app.RunAsync();
         return 0;
     }
 }

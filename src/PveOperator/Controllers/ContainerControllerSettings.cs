@@ -1,0 +1,33 @@
+namespace PveOperator.Controllers;
+
+/// <summary>Timings and limits of the LxcContainer controller.</summary>
+public sealed record ContainerControllerSettings
+{
+    /// <summary>How often a pending PVE task is polled.</summary>
+    public TimeSpan TaskPollInterval { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>Power actions (tasks) in flight at once per PVE node; more would run into PVE's 10 s lock timeouts.</summary>
+    public int MaxActionsPerNode { get; init; } = 4;
+    /// <summary>How soon a container waiting for a free action slot looks again.</summary>
+    public TimeSpan SlotWaitInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+    /// <summary>After an action this long the cluster snapshot (which lags ~10 s) is confirmed with status/current.</summary>
+    public TimeSpan SnapshotLag { get; init; } = TimeSpan.FromSeconds(15);
+    /// <summary>A power action whose outcome is unknown is not repeated within this time; the container is re-observed.</summary>
+    public TimeSpan UnknownOutcomeHold { get; init; } = TimeSpan.FromSeconds(15);
+    /// <summary>Running containers' addresses are refreshed this often (jittered); zero turns the refresh off.</summary>
+    public TimeSpan IpRefreshInterval { get; init; } = TimeSpan.FromMinutes(10);
+    /// <summary>While a started container has no IPv4 yet (DHCP), look again this often ...</summary>
+    public TimeSpan DhcpRetryInterval { get; init; } = TimeSpan.FromSeconds(3);
+    /// <summary>... for at most this long after it was seen starting.</summary>
+    public TimeSpan DhcpRetryWindow { get; init; } = TimeSpan.FromMinutes(2);
+    /// <summary>How soon a container whose provider is not ready looks again (a ready provider also wakes it).</summary>
+    public TimeSpan ProviderNotReadyRetry { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>How soon a container that was not found looks again.</summary>
+    public TimeSpan NotFoundRetry { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>How soon a locked container looks again.</summary>
+    public TimeSpan LockedRetry { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>First and longest wait after a failed action; doubles in between.</summary>
+    public TimeSpan FailureBackoffBase { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan FailureBackoffMax { get; init; } = TimeSpan.FromMinutes(5);
+    /// <summary>A safety net: a converged container is looked at again this often even when nothing signalled a change.</summary>
+    public TimeSpan ResyncInterval { get; init; } = TimeSpan.FromMinutes(10);
+}

@@ -1,0 +1,100 @@
+namespace PveOperator.Controllers;
+
+/// <summary>
+/// What the container controller remembers about one container between reconciles. Lost on restart by design:
+/// everything that must survive a restart (the pending task) lives in the resource's status.
+/// </summary>
+public sealed class ContainerMemory
+{
+    private readonly Lock gate = new();
+
+    /// <summary>Until then the snapshot may not yet show the result of our last action.</summary>
+    public DateTimeOffset SnapshotUntrustedUntil { get; private set; }
+    /// <summary>A power action whose outcome is unknown was sent then.</summary>
+    public DateTimeOffset? OutcomeUnknownAt { get; private set; }
+    public int ConsecutiveFailures { get; private set; }
+    public DateTimeOffset RetryNotBefore { get; private set; }
+    public DateTimeOffset? LastIpRefresh { get; private set; }
+    /// <summary>When the container was last seen going from stopped to running (DHCP starts then).</summary>
+    public DateTimeOffset? StartedAt { get; private set; }
+    public long FailedGeneration { get; private set; }
+
+    public void ActionSettled(DateTimeOffset now, TimeSpan snapshotLag)
+    {
+        lock (gate)
+        {
+            SnapshotUntrustedUntil = now + snapshotLag;
+            OutcomeUnknownAt = null;
+        }
+    }
+
+    public void OutcomeUnknown(DateTimeOffset now, TimeSpan snapshotLag)
+    {
+        lock (gate)
+        {
+            OutcomeUnknownAt = now;
+            SnapshotUntrustedUntil = now + snapshotLag;
+        }
+    }
+
+    public TimeSpan Failed(DateTimeOffset now, long generation, TimeSpan baseDelay, TimeSpan maxDelay)
+    {
+        lock (gate)
+        {
+            ConsecutiveFailures = FailedGeneration == generation ? ConsecutiveFailures + 1 : 1;
+            FailedGeneration = generation;
+            var delay = TimeSpan.FromTicks(Math.Min(maxDelay.Ticks, baseDelay.Ticks * (1L << Math.Min(ConsecutiveFailures - 1, 20))));
+            RetryNotBefore = now + delay;
+            return delay;
+        }
+    }
+
+    /// <summary>Whether an earlier failure still holds back a new attempt; a new spec generation lifts it.</summary>
+    public bool InBackoff(DateTimeOffset now, long generation)
+    {
+        lock (gate)
+        {
+            return ConsecutiveFailures > 0 && FailedGeneration == generation && now < RetryNotBefore;
+        }
+    }
+
+    public void Succeeded()
+    {
+        lock (gate)
+        {
+            ConsecutiveFailures = 0;
+            RetryNotBefore = DateTimeOffset.MinValue;
+        }
+    }
+
+    public void SeenRunning(bool running, DateTimeOffset now)
+    {
+        lock (gate)
+        {
+            if (!running)
+            {
+                StartedAt = null;
+            }
+            else
+            {
+                StartedAt ??= now;
+            }
+        }
+    }
+
+    public void IpsRefreshed(DateTimeOffset now)
+    {
+        lock (gate)
+        {
+            LastIpRefresh = now;
+        }
+    }
+
+    public void ForgetIps()
+    {
+        lock (gate)
+        {
+            LastIpRefresh = null;
+        }
+    }
+}

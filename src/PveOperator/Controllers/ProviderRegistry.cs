@@ -1,0 +1,49 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+
+namespace PveOperator.Controllers;
+
+/// <summary>The providers the operator is connected to, by ProxmoxProvider name.</summary>
+public sealed class ProviderRegistry : IDisposable
+{
+    private readonly ConcurrentDictionary<string, ProviderConnection> connections = new(StringComparer.Ordinal);
+
+    public bool TryGet(string providerName, [NotNullWhen(true)] out ProviderConnection? connection)
+        => connections.TryGetValue(providerName, out connection);
+
+    /// <summary>Stores the connection; the one it replaces, if any, is disposed.</summary>
+    public void Set(ProviderConnection connection)
+    {
+        ProviderConnection? replaced = null;
+        connections.AddOrUpdate(connection.ProviderName, connection, (_, old) =>
+        {
+            replaced = old;
+            return connection;
+        });
+        if (replaced is not null && !ReferenceEquals(replaced, connection))
+        {
+            replaced.Dispose();
+        }
+    }
+
+    public bool Remove(string providerName)
+    {
+        if (connections.TryRemove(providerName, out var connection))
+        {
+            connection.Dispose();
+            return true;
+        }
+
+        return false;
+    }
+
+    public IReadOnlyCollection<string> Names => connections.Keys.ToList();
+
+    public void Dispose()
+    {
+        foreach (var name in connections.Keys)
+        {
+            Remove(name);
+        }
+    }
+}

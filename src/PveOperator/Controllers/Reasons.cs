@@ -1,0 +1,27 @@
+namespace PveOperator.Controllers;
+
+/// <summary>Condition reasons: a user's first clue, listed in docs and used by tests.</summary>
+public static class Reasons
+{
+    // Provider
+    public const string Connected = "Connected";
+    public const string SecretNotFound = "SecretNotFound";
+    public const string InvalidSpec = "InvalidSpec";
+    public const string AuthenticationFailed = "AuthenticationFailed";
+    public const string PermissionDenied = "PermissionDenied";
+    public const string TlsError = "TLSError";
+    public const string Unreachable = "Unreachable";
+
+    // Container
+    public const string ProviderNotReady = "ProviderNotReady";
+    public const string NotFound = "NotFound";
+    public const string TaskFailed = "TaskFailed";
+    public const string Locked = "Locked";
+    public const string Running = "Running";
+    public const string Stopped = "Stopped";
+    public const string Starting = "Starting";
+    public const string Stopping = "Stopping";
+    public const string WaitingForSlot = "WaitingForActionSlot";
+    public const string Observing = "Observing";
+    public const string ActionFailed = "ActionFailed";
+}

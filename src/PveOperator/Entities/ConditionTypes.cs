@@ -1,0 +1,11 @@
+namespace PveOperator.Entities;
+
+/// <summary>Condition types per Kubernetes API conventions and kstatus, which Argo CD and Flux read.</summary>
+public static class ConditionTypes
+{
+    public const string Ready = "Ready";
+    /// <summary>True while the operator is moving the resource towards its spec.</summary>
+    public const string Reconciling = "Reconciling";
+    /// <summary>True while progress is blocked by an error that needs a human.</summary>
+    public const string Stalled = "Stalled";
+}

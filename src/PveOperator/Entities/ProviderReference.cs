@@ -1,0 +1,14 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
+
+namespace PveOperator.Entities;
+
+public sealed class ProviderReference
+{
+    [Required]
+    [StringLength(253, MinimumLength = 1)]
+    [Description("Name of the ProxmoxProvider.")]
+    [JsonPropertyName("name")]
+    public string Name { get; set; } = "";
+}

@@ -1,0 +1,7 @@
+namespace PveOperator.Entities;
+
+public enum ResourceScope
+{
+    Namespaced,
+    Cluster,
+}

@@ -1,0 +1,148 @@
+using k8s;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Prometheus;
+using PveOperator.Controllers;
+using PveOperator.Entities;
+using PveOperator.Proxmox;
+using PveOperator.Runtime;
+
+namespace PveOperator.Hosting;
+
+/// <summary>Builds the operator process: the controller manager with both controllers, probes and metrics.</summary>
+internal static class OperatorHost
+{
+    public static WebApplication Build(
+        OperatorOptions options,
+        KubernetesClientConfiguration kubernetesConfig,
+        ContainerControllerSettings? containerSettings = null,
+        CollectorRegistry? metricsRegistry = null,
+        Action<ILoggingBuilder>? configureLogging = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        if (options.JsonLogs)
+        {
+            builder.Logging.AddJsonConsole(o => o.IncludeScopes = false);
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss.fff ";
+            });
+        }
+
+        builder.Logging.SetMinimumLevel(Enum.Parse<LogLevel>(options.LogLevel, ignoreCase: true));
+        // The HTTP stack logs every request at Information; probes and scrapes would drown the operator's own lines.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+        configureLogging?.Invoke(builder.Logging);
+
+        var metrics = BindAddress.Parse(options.MetricsBindAddress, "metrics-bind-address");
+        var probes = BindAddress.Parse(options.HealthProbeBindAddress, "health-probe-bind-address");
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            if (metrics is not null)
+            {
+                kestrel.Listen(metrics);
+            }
+
+            if (probes is not null && (metrics is null || probes.Port != metrics.Port))
+            {
+                kestrel.Listen(probes);
+            }
+        });
+
+        var registry = metricsRegistry ?? Metrics.DefaultRegistry;
+        var settings = containerSettings ?? new ContainerControllerSettings();
+        var services = builder.Services;
+        services.AddSingleton<IKubernetes>(_ => new Kubernetes(kubernetesConfig));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(settings);
+        services.AddSingleton<ProviderRegistry>();
+        services.AddSingleton<IPveClientFactory, PveClientFactory>();
+        services.AddSingleton<ISecretReader, KubernetesSecretReader>();
+        services.AddSingleton<ContainerNotifier>();
+        services.AddSingleton(sp => CreateManager(sp, options, settings, registry));
+        services.AddHostedService<ControllerManagerHostedService>();
+
+        var app = builder.Build();
+        var manager = app.Services.GetRequiredService<ControllerManager>();
+        if (probes is not null)
+        {
+            var probeHost = $"*:{probes.Port}";
+            app.MapGet("/healthz", () => Results.Text("ok")).RequireHost(probeHost);
+            // Followers are ready too once their caches are synced: they serve probes and wait for the lease.
+            app.MapGet("/readyz", () => manager.HasSynced ? Results.Text("ok") : Results.Text("caches not synced", statusCode: 503))
+                .RequireHost(probeHost);
+        }
+
+        if (metrics is not null)
+        {
+            app.MapMetrics("/metrics", registry).RequireHost($"*:{metrics.Port}");
+        }
+
+        return app;
+    }
+
+    private static ControllerManager CreateManager(IServiceProvider services, OperatorOptions options, ContainerControllerSettings settings, CollectorRegistry registry)
+    {
+        var loggerFactory = services.GetRequiredService<ILoggerFactory>();
+        var client = services.GetRequiredService<IKubernetes>();
+        var clock = services.GetRequiredService<TimeProvider>();
+        var manager = new ControllerManager(client, loggerFactory, new ControllerManagerOptions
+        {
+            MetricsRegistry = registry,
+            LeaderElection = options.LeaderElect
+                ? new LeaderElectionSettings(options.LeaderElectionNamespace, options.LeaderElectionId)
+                : null,
+        }, clock);
+
+        var providers = services.GetRequiredService<ProviderRegistry>();
+        var notifier = services.GetRequiredService<ContainerNotifier>();
+        var providerReconciler = new ProxmoxProviderReconciler(
+            providers,
+            services.GetRequiredService<IPveClientFactory>(),
+            services.GetRequiredService<ISecretReader>(),
+            manager.StatusWriterFor<V1Alpha1ProxmoxProvider>(),
+            manager.EventRecorder,
+            notifier,
+            settings,
+            clock,
+            loggerFactory.CreateLogger<ProxmoxProviderReconciler>());
+        var providerController = manager.AddController(providerReconciler, o =>
+        {
+            o.Name = "proxmoxprovider";
+            o.FinalizerName = ProxmoxProviderReconciler.FinalizerName;
+            o.MaxConcurrentReconciles = options.MaxConcurrentReconciles;
+        });
+
+        // A rotated token takes effect at once: a changed Secret wakes the providers that name it.
+        providerController.Watches<k8s.Models.V1Secret>(secret => providerController.Cache.List()
+            .Where(p => p.Spec.SecretRef.Namespace == secret.Metadata.NamespaceProperty && p.Spec.SecretRef.Name == secret.Metadata.Name)
+            .Select(EntityKey.Of));
+
+        var containerReconciler = new LxcContainerReconciler(
+            providers,
+            name => providerController.Cache.Get(name) is not null,
+            manager.StatusWriterFor<V1Alpha1LxcContainer>(),
+            manager.EventRecorder,
+            settings,
+            clock,
+            loggerFactory.CreateLogger<LxcContainerReconciler>());
+        var containerController = manager.AddController(containerReconciler, o =>
+        {
+            o.Name = "lxccontainer";
+            o.FinalizerName = LxcContainerReconciler.FinalizerName;
+            o.MaxConcurrentReconciles = options.MaxConcurrentReconciles;
+        });
+        notifier.Attach(containerController);
+        return manager;
+    }
+}

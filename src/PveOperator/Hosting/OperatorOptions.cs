@@ -1,0 +1,17 @@
+namespace PveOperator.Hosting;
+
+/// <summary>Process-level settings, from controller-runtime style flags.</summary>
+public sealed record OperatorOptions
+{
+    public bool LeaderElect { get; init; }
+    public string LeaderElectionNamespace { get; init; } = "pve-system";
+    public string LeaderElectionId { get; init; } = "pve-operator-leader";
+    /// <summary>"host:port" or ":port"; "0" turns the endpoint off.</summary>
+    public string MetricsBindAddress { get; init; } = ":8080";
+    public string HealthProbeBindAddress { get; init; } = ":8081";
+    public int MaxConcurrentReconciles { get; init; } = 4;
+    public bool JsonLogs { get; init; }
+    public string LogLevel { get; init; } = "Information";
+    /// <summary>Path to a kubeconfig; null uses KUBECONFIG, then ~/.kube/config, then in-cluster.</summary>
+    public string? Kubeconfig { get; init; }
+}

@@ -1,0 +1,83 @@
+using System.Globalization;
+
+namespace PveOperator.Hosting;
+
+/// <summary>
+/// Parses flags the way controller-runtime managers take them: "--name=value", "--name value", and
+/// bare boolean flags ("--leader-elect").
+/// </summary>
+internal static class OperatorOptionsParser
+{
+    public const string Usage = """
+        usage: PveOperator [flags]
+          --leader-elect[=true|false]          only the holder of a Lease reconciles (default false)
+          --leader-election-namespace NS       namespace of the Lease (default pve-system)
+          --leader-election-id NAME            name of the Lease (default pve-operator-leader)
+          --metrics-bind-address ADDR          where /metrics is served, e.g. :8080; 0 turns it off
+          --health-probe-bind-address ADDR     where /healthz and /readyz are served, e.g. :8081
+          --max-concurrent-reconciles N        workers per controller (default 4)
+          --kubeconfig PATH                    kubeconfig to use (default: KUBECONFIG, then in-cluster)
+          --log-format text|json               (default text)
+          --log-level LEVEL                    Trace, Debug, Information, Warning, Error (default Information)
+        """;
+
+    public static OperatorOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new OperatorOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            if (!arg.StartsWith("--", StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"unexpected argument '{arg}'");
+            }
+
+            var equals = arg.IndexOf('=', StringComparison.Ordinal);
+            var name = equals > 0 ? arg[2..equals] : arg[2..];
+            string? inlineValue = equals > 0 ? arg[(equals + 1)..] : null;
+
+            string Value()
+            {
+                if (inlineValue is not null)
+                {
+                    return inlineValue;
+                }
+
+                if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                {
+                    throw new ArgumentException($"flag --{name} needs a value");
+                }
+
+                return args[++i];
+            }
+
+            bool Flag() => inlineValue is null || bool.Parse(inlineValue);
+
+            options = name switch
+            {
+                "leader-elect" => options with { LeaderElect = Flag() },
+                "leader-election-namespace" => options with { LeaderElectionNamespace = Value() },
+                "leader-election-id" => options with { LeaderElectionId = Value() },
+                "metrics-bind-address" => options with { MetricsBindAddress = Value() },
+                "health-probe-bind-address" => options with { HealthProbeBindAddress = Value() },
+                "max-concurrent-reconciles" => options with { MaxConcurrentReconciles = PositiveInt(name, Value()) },
+                "kubeconfig" => options with { Kubeconfig = Value() },
+                "log-format" => options with { JsonLogs = Value() switch
+                {
+                    "json" => true,
+                    "text" => false,
+                    var other => throw new ArgumentException($"--log-format must be text or json, not '{other}'"),
+                } },
+                "log-level" => options with { LogLevel = Value() },
+                _ => throw new ArgumentException($"unknown flag --{name}"),
+            };
+        }
+
+        return options;
+    }
+
+    private static int PositiveInt(string name, string value)
+        => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0
+            ? number
+            : throw new ArgumentException($"--{name} must be a positive integer, not '{value}'");
+}

@@ -1,0 +1,9 @@
+using Microsoft.Extensions.Logging;
+
+namespace PveOperator.Proxmox;
+
+/// <summary>Creates real <see cref="PveClient"/>s that log through the host's logger factory.</summary>
+public sealed class PveClientFactory(ILoggerFactory loggerFactory) : IPveClientFactory
+{
+    public IPveClient Create(PveClientSettings settings) => new PveClient(settings, loggerFactory.CreateLogger<PveClient>());
+}

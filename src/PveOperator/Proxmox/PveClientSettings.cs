@@ -1,0 +1,110 @@
+namespace PveOperator.Proxmox;
+
+/// <summary>
+/// How to reach one PVE cluster (the successor of GoDoxy's proxmox Config). <see cref="Url"/> is the server root,
+/// e.g. https://pve.example.com:8006; the client appends /api2/json.
+/// </summary>
+public sealed record PveClientSettings
+{
+    public const string ApiPath = "/api2/json";
+
+    public required Uri Url { get; init; }
+    public required PveTokenId TokenId { get; init; }
+    public required PveSecret Secret { get; init; }
+    public PveTlsSettings Tls { get; init; } = new();
+
+    /// <summary>Budget for the initial GET /version + GET /cluster/status (GoDoxy used 3 s).</summary>
+    public TimeSpan InitTimeout { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Budget for one HTTP attempt. PVE's own proxy gives up on a hung node after 30 s.</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Retries of a read (GET) after a transient failure; power actions are never retried.</summary>
+    public int MaxRetries { get; init; } = 3;
+
+    /// <summary>First retry delay; later ones grow exponentially, with jitter.</summary>
+    public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Upper bound of one retry delay.</summary>
+    public TimeSpan RetryMaxDelay { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Requests in flight to one node's endpoints (/nodes/{node}/...). pvedaemon has 3 workers per node by default,
+    /// so 2 leaves one for the GUI and other clients.
+    /// </summary>
+    public int MaxRequestsInFlightPerNode { get; init; } = 2;
+
+    /// <summary>Requests in flight to cluster-wide endpoints (/version, /cluster/..., /nodes), served by the node we talk to.</summary>
+    public int MaxClusterRequestsInFlight { get; init; } = 2;
+
+    /// <summary>The API root, <see cref="Url"/> + /api2/json (not doubled when the URL already ends with it).</summary>
+    public Uri ApiUrl
+    {
+        get
+        {
+            var root = Url.GetLeftPart(UriPartial.Path).TrimEnd('/');
+            if (root.EndsWith(ApiPath, StringComparison.OrdinalIgnoreCase))
+            {
+                root = root[..^ApiPath.Length];
+            }
+            return new Uri(root + ApiPath);
+        }
+    }
+
+    /// <summary>Problems with these settings, empty when they are usable.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (!Url.IsAbsoluteUri || Url.Scheme != Uri.UriSchemeHttps)
+        {
+            problems.Add($"url \"{Url}\" must be an absolute https:// URL (PVE serves its API over HTTPS only).");
+        }
+        else if (!string.IsNullOrEmpty(Url.Query) || !string.IsNullOrEmpty(Url.Fragment) || !string.IsNullOrEmpty(Url.UserInfo))
+        {
+            problems.Add($"url \"{Url.GetLeftPart(UriPartial.Path)}\" must not carry user info, a query or a fragment.");
+        }
+        if (Secret.IsEmpty)
+        {
+            problems.Add("secret must not be empty.");
+        }
+        problems.AddRange(Tls.Validate());
+        RequirePositive(InitTimeout, nameof(InitTimeout), problems);
+        RequirePositive(RequestTimeout, nameof(RequestTimeout), problems);
+        if (RetryBaseDelay < TimeSpan.Zero || RetryMaxDelay < RetryBaseDelay)
+        {
+            problems.Add($"retry delays must satisfy 0 <= {nameof(RetryBaseDelay)} <= {nameof(RetryMaxDelay)}.");
+        }
+        if (MaxRetries is < 0 or > 20)
+        {
+            problems.Add($"{nameof(MaxRetries)} must be between 0 and 20, not {MaxRetries}.");
+        }
+        if (MaxRequestsInFlightPerNode < 1)
+        {
+            problems.Add($"{nameof(MaxRequestsInFlightPerNode)} must be at least 1, not {MaxRequestsInFlightPerNode}.");
+        }
+        if (MaxClusterRequestsInFlight < 1)
+        {
+            problems.Add($"{nameof(MaxClusterRequestsInFlight)} must be at least 1, not {MaxClusterRequestsInFlight}.");
+        }
+        return problems;
+    }
+
+    /// <summary>Throws <see cref="ArgumentException"/> listing every problem.</summary>
+    public void EnsureValid()
+    {
+        var problems = Validate();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException("Invalid PVE client settings: " + string.Join(" ", problems));
+        }
+    }
+
+    private static void RequirePositive(TimeSpan value, string name, List<string> problems)
+    {
+        // Polly refuses timeouts under 10 ms; anything that small is a mistake anyway.
+        if (value < TimeSpan.FromMilliseconds(10))
+        {
+            problems.Add($"{name} must be at least 10 ms, not {value}.");
+        }
+    }
+}

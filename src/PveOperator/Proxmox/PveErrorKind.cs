@@ -1,0 +1,24 @@
+namespace PveOperator.Proxmox;
+
+/// <summary>What a failed PVE call means for the caller; decides retries and the condition reason shown to users.</summary>
+public enum PveErrorKind
+{
+    /// <summary>Anything not covered below (e.g. 501, an unreadable answer).</summary>
+    Other,
+    /// <summary>401: bad, expired or missing token.</summary>
+    Unauthorized,
+    /// <summary>403: the token lacks a privilege (see <see cref="PveApiException.Privilege"/>).</summary>
+    Forbidden,
+    /// <summary>The CT, its config, the node or the task does not exist (PVE says so with a 500 or, for tasks, a 400).</summary>
+    NotFound,
+    /// <summary>"already running" / "not running": the action was not needed.</summary>
+    AlreadyInState,
+    /// <summary>"CT is locked" / "can't lock file": another operation holds the CT; try later.</summary>
+    Locked,
+    /// <summary>400: PVE refused the parameters.</summary>
+    Validation,
+    /// <summary>Other 5xx, PVE's proxy errors 595/596, timeouts, connection failures: worth retrying.</summary>
+    Transient,
+    /// <summary>The server certificate failed validation. Never retried: it needs a configuration change.</summary>
+    TlsError,
+}

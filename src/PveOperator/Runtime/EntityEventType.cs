@@ -1,0 +1,8 @@
+namespace PveOperator.Runtime;
+
+internal enum EntityEventType
+{
+    Added,
+    Modified,
+    Deleted,
+}

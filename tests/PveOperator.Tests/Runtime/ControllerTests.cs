@@ -1,0 +1,397 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Prometheus;
+using PveOperator.Runtime;
+using PveOperator.Tests.Runtime.Fakes;
+
+namespace PveOperator.Tests.Runtime;
+
+public sealed class ControllerTests : IAsyncDisposable
+{
+    private const string Finalizer = "test.pve-operator.io/cleanup";
+
+    private readonly FakeListWatch server = new();
+    private readonly FakeEntityClient client = new();
+    private readonly ScriptedReconciler reconciler = new();
+    private readonly FakeTimeProvider clock = new();
+    private readonly CollectorRegistry registry = Metrics.NewCustomRegistry();
+    private readonly EntityInformer<Widget> informer;
+    private readonly CancellationTokenSource stopInformers = new();
+    private readonly CancellationTokenSource stop = new();
+    private readonly CancellationTokenSource abort = new();
+    private readonly List<Task> running = [];
+    private Task controllerRun = Task.CompletedTask;
+
+    public ControllerTests()
+    {
+        informer = new EntityInformer<Widget>(server, NullLogger.Instance);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await stop.CancelAsync();
+        await abort.CancelAsync();
+        await stopInformers.CancelAsync();
+        await Task.WhenAll(running).WaitAsync(Eventually.Timeout);
+        stop.Dispose();
+        abort.Dispose();
+        stopInformers.Dispose();
+    }
+
+    [Fact]
+    public async Task Reconciles_each_object_from_a_fresh_read_not_from_the_cache()
+    {
+        server.Create("a", size: 1);
+        client.Put(Sized("a", 9));
+
+        Start(NewController());
+
+        await Eventually.True(() => reconciler.Reconciled.Count == 1);
+        Assert.Equal(9, reconciler.Reconciled.Single().Spec.Size);
+        Assert.Equal(1, client.Gets);
+    }
+
+    [Fact]
+    public async Task An_object_that_no_longer_exists_is_not_reconciled()
+    {
+        server.Create("a");
+        var controller = NewController();
+
+        Start(controller);
+
+        await Eventually.True(() => Reconciles("success") == 1);
+        Assert.Empty(reconciler.Reconciled);
+    }
+
+    [Fact]
+    public async Task Changes_seen_by_the_informer_trigger_reconciles()
+    {
+        server.Create("a");
+        client.Put(Sized("a", 1));
+        Start(NewController());
+        await Eventually.True(() => reconciler.Reconciled.Count == 1);
+
+        client.Put(Sized("a", 2));
+        server.Update("a", 2);
+
+        await Eventually.True(() => reconciler.Reconciled.Count == 2);
+        Assert.Equal(2, reconciler.Reconciled.Last().Spec.Size);
+    }
+
+    [Fact]
+    public async Task RequeueAfter_reconciles_again_after_the_delay()
+    {
+        server.Create("a");
+        client.Put(Sized("a", 1));
+        reconciler.OnReconcile = (_, _) => Task.FromResult(
+            reconciler.Reconciled.Count == 1 ? ReconcileResult.RequeueAfter(TimeSpan.FromSeconds(30)) : ReconcileResult.Done);
+        Start(NewController());
+        await Eventually.True(() => Reconciles("requeue_after") == 1);
+
+        clock.Advance(TimeSpan.FromSeconds(29));
+        await Task.Delay(50);
+        Assert.Single(reconciler.Reconciled);
+
+        clock.Advance(TimeSpan.FromSeconds(1));
+        await Eventually.True(() => Reconciles("success") == 1);
+        Assert.Equal(2, reconciler.Reconciled.Count);
+    }
+
+    [Fact]
+    public async Task Requeue_retries_with_the_keys_backoff()
+    {
+        server.Create("a");
+        client.Put(Sized("a", 1));
+        reconciler.OnReconcile = (_, _) => Task.FromResult(
+            reconciler.Reconciled.Count <= 2 ? ReconcileResult.Requeue : ReconcileResult.Done);
+        Start(NewController());
+
+        await Eventually.True(() => Reconciles("requeue") == 1);
+        clock.Advance(TimeSpan.FromMilliseconds(5));
+        await Eventually.True(() => Reconciles("requeue") == 2);
+        clock.Advance(TimeSpan.FromMilliseconds(9));
+        await Task.Delay(50);
+        Assert.Equal(2, reconciler.Reconciled.Count);
+
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        await Eventually.True(() => Reconciles("success") == 1);
+    }
+
+    [Fact]
+    public async Task An_exception_is_counted_as_an_error_and_retried_with_backoff()
+    {
+        server.Create("a");
+        client.Put(Sized("a", 1));
+        reconciler.OnReconcile = (_, _) => reconciler.Reconciled.Count == 1
+            ? throw new InvalidOperationException("boom")
+            : Task.FromResult(ReconcileResult.Done);
+        Start(NewController());
+
+        await Eventually.True(() => Reconciles("error") == 1);
+        Assert.Equal(1, Metric("controller_runtime_reconcile_errors_total"));
+        clock.Advance(TimeSpan.FromMilliseconds(5));
+
+        await Eventually.True(() => Reconciles("success") == 1);
+        Assert.Equal(1, Metric("workqueue_retries_total"));
+    }
+
+    [Fact]
+    public async Task A_secondary_change_enqueues_the_mapped_keys()
+    {
+        var secrets = new FakeListWatch();
+        var secretInformer = new EntityInformer<Widget>(secrets, NullLogger.Instance);
+        server.Create("a");
+        server.Create("b");
+        client.Put(Sized("a", 1));
+        client.Put(Sized("b", 1));
+        var controller = NewController();
+        controller.Watches(secretInformer, secret => [$"default/{secret.Metadata.Name["secret-for-".Length..]}"]);
+        running.Add(secretInformer.RunAsync(stopInformers.Token));
+        Start(controller);
+        await Eventually.True(() => reconciler.Reconciled.Count == 2);
+
+        secrets.Create("secret-for-b");
+
+        await Eventually.True(() => reconciler.Reconciled.Count == 3);
+        Assert.Equal("b", reconciler.Reconciled.Last().Metadata.Name);
+    }
+
+    [Fact]
+    public async Task Reconciles_up_to_MaxConcurrentReconciles_keys_at_once()
+    {
+        var release = new TaskCompletionSource<ReconcileResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        foreach (var name in new[] { "a", "b", "c" })
+        {
+            server.Create(name);
+            client.Put(Sized(name, 1));
+        }
+
+        reconciler.OnReconcile = (_, _) => release.Task;
+        Start(NewController(options => options.MaxConcurrentReconciles = 2));
+
+        await Eventually.True(() => reconciler.Reconciled.Count == 2);
+        await Task.Delay(50);
+        Assert.Equal(2, reconciler.Reconciled.Count);
+        Assert.Equal(2, Metric("controller_runtime_active_workers"));
+        Assert.Equal(2, Metric("controller_runtime_max_concurrent_reconciles"));
+
+        release.SetResult(ReconcileResult.Done);
+        await Eventually.True(() => Reconciles("success") == 3);
+        Assert.Equal(0, Metric("controller_runtime_active_workers"));
+    }
+
+    [Fact]
+    public async Task Stopping_lets_a_reconcile_in_progress_finish()
+    {
+        var started = new TaskCompletionSource();
+        var finished = false;
+        server.Create("a");
+        client.Put(Sized("a", 1));
+        reconciler.OnReconcile = async (_, cancellationToken) =>
+        {
+            started.SetResult();
+            await Task.Delay(100, cancellationToken);
+            finished = true;
+            return ReconcileResult.Done;
+        };
+        Start(NewController());
+        await started.Task.WaitAsync(Eventually.Timeout);
+
+        await stop.CancelAsync();
+        await controllerRun.WaitAsync(Eventually.Timeout);
+
+        Assert.True(finished);
+    }
+
+    [Fact]
+    public async Task Aborting_cancels_a_reconcile_in_progress_at_once()
+    {
+        var started = new TaskCompletionSource();
+        var cancelled = false;
+        server.Create("a");
+        client.Put(Sized("a", 1));
+        reconciler.OnReconcile = async (_, cancellationToken) =>
+        {
+            started.SetResult();
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                cancelled = true;
+                throw;
+            }
+
+            return ReconcileResult.Done;
+        };
+        Start(NewController());
+        await started.Task.WaitAsync(Eventually.Timeout);
+
+        await abort.CancelAsync();
+        await stop.CancelAsync();
+        await controllerRun.WaitAsync(Eventually.Timeout);
+
+        Assert.True(cancelled);
+        Assert.Equal(0, Reconciles("error"));
+    }
+
+    [Fact]
+    public async Task Adds_the_finalizer_with_the_resourceVersion_and_the_whole_list()
+    {
+        var widget = Sized("a", 1);
+        widget.Metadata.Finalizers = ["someone.else/keep"];
+        client.Put(widget);
+        var controller = NewController(options => options.FinalizerName = Finalizer);
+
+        var result = await controller.ReconcileKeyAsync("default/a", CancellationToken.None);
+
+        Assert.Equal(ReconcileResult.Done, result);
+        Assert.Equal(
+            """{"metadata":{"finalizers":["someone.else/keep","test.pve-operator.io/cleanup"],"resourceVersion":"1001"}}""",
+            Assert.Single(client.Patches));
+        Assert.Equal(["someone.else/keep", Finalizer], reconciler.Reconciled.Single().Metadata.Finalizers);
+    }
+
+    [Fact]
+    public async Task Without_a_finalizer_name_nothing_is_patched()
+    {
+        client.Put(Sized("a", 1));
+
+        await NewController().ReconcileKeyAsync("default/a", CancellationToken.None);
+
+        Assert.Empty(client.Patches);
+        Assert.Single(reconciler.Reconciled);
+    }
+
+    [Fact]
+    public async Task A_conflict_while_adding_the_finalizer_requeues_without_reconciling()
+    {
+        client.Put(Sized("a", 1));
+        client.BeforePatch = current => client.Put(current);
+        var controller = NewController(options => options.FinalizerName = Finalizer);
+
+        var result = await controller.ReconcileKeyAsync("default/a", CancellationToken.None);
+
+        Assert.Equal(ReconcileResult.Requeue, result);
+        Assert.Empty(reconciler.Reconciled);
+    }
+
+    [Fact]
+    public async Task A_deleted_object_is_finalized_then_its_finalizer_removed()
+    {
+        var widget = Sized("a", 1);
+        widget.Metadata.Finalizers = [Finalizer];
+        client.Put(widget);
+        client.Delete("default/a");
+        var controller = NewController(options => options.FinalizerName = Finalizer);
+
+        var result = await controller.ReconcileKeyAsync("default/a", CancellationToken.None);
+
+        Assert.Equal(ReconcileResult.Done, result);
+        Assert.Single(reconciler.Finalized);
+        Assert.Empty(reconciler.Reconciled);
+        Assert.Null(client.Stored("default/a"));
+    }
+
+    [Fact]
+    public async Task A_finalize_that_is_not_done_keeps_the_finalizer()
+    {
+        var widget = Sized("a", 1);
+        widget.Metadata.Finalizers = [Finalizer];
+        client.Put(widget);
+        client.Delete("default/a");
+        reconciler.OnFinalize = (_, _) => Task.FromResult(ReconcileResult.RequeueAfter(TimeSpan.FromSeconds(5)));
+        var controller = NewController(options => options.FinalizerName = Finalizer);
+
+        var result = await controller.ReconcileKeyAsync("default/a", CancellationToken.None);
+
+        Assert.Equal(ReconcileResult.RequeueAfter(TimeSpan.FromSeconds(5)), result);
+        Assert.Equal([Finalizer], client.Stored("default/a")!.Metadata.Finalizers);
+    }
+
+    [Fact]
+    public async Task A_conflict_while_removing_the_finalizer_is_retried_on_a_fresh_read()
+    {
+        var widget = Sized("a", 1);
+        widget.Metadata.Finalizers = ["someone.else/keep", Finalizer];
+        client.Put(widget);
+        client.Delete("default/a");
+        var conflicts = 0;
+        client.BeforePatch = current =>
+        {
+            if (conflicts++ == 0)
+            {
+                // Another controller removes its own finalizer in between.
+                current.Metadata.Finalizers = [Finalizer];
+                client.Put(current);
+            }
+        };
+        var controller = NewController(options => options.FinalizerName = Finalizer);
+
+        var result = await controller.ReconcileKeyAsync("default/a", CancellationToken.None);
+
+        Assert.Equal(ReconcileResult.Done, result);
+        Assert.Equal(2, client.Patches.Count);
+        Assert.Null(client.Stored("default/a"));
+    }
+
+    [Fact]
+    public async Task An_object_being_deleted_without_our_finalizer_is_left_alone()
+    {
+        var widget = Sized("a", 1);
+        widget.Metadata.Finalizers = ["someone.else/keep"];
+        client.Put(widget);
+        client.Delete("default/a");
+        var controller = NewController(options => options.FinalizerName = Finalizer);
+
+        var result = await controller.ReconcileKeyAsync("default/a", CancellationToken.None);
+
+        Assert.Equal(ReconcileResult.Done, result);
+        Assert.Empty(reconciler.Finalized);
+        Assert.Empty(reconciler.Reconciled);
+        Assert.Empty(client.Patches);
+    }
+
+    private static Widget Sized(string name, int size)
+    {
+        var widget = Widget.Named(name);
+        widget.Spec.Size = size;
+        return widget;
+    }
+
+    private Controller<Widget> NewController(Action<ControllerOptions>? configure = null)
+    {
+        var options = new ControllerOptions { Name = "widgets" };
+        configure?.Invoke(options);
+        return new Controller<Widget>(reconciler, client, informer, options, NullLogger.Instance, clock, registry);
+    }
+
+    /// <summary>Starts the informer and the controller; the controller's run is kept in <see cref="controllerRun"/>.</summary>
+    private void Start(Controller<Widget> controller)
+    {
+        running.Add(informer.RunAsync(stopInformers.Token));
+        controllerRun = controller.RunAsync(stop.Token, abort.Token);
+        running.Add(controllerRun);
+    }
+
+    private double Reconciles(string result) => Metric("controller_runtime_reconcile_total", result);
+
+    private double Metric(string name, string? result = null)
+    {
+        using var stream = new MemoryStream();
+        registry.CollectAndExportAsTextAsync(stream).GetAwaiter().GetResult();
+        var text = System.Text.Encoding.UTF8.GetString(stream.ToArray());
+        var label = result is null ? "{controller=\"widgets\"}" : $"{{controller=\"widgets\",result=\"{result}\"}}";
+        var queueLabel = "{name=\"widgets\"}";
+        foreach (var line in text.Split('\n'))
+        {
+            if (line.StartsWith(name + label + " ", StringComparison.Ordinal) || line.StartsWith(name + queueLabel + " ", StringComparison.Ordinal))
+            {
+                return double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        return 0;
+    }
+}
