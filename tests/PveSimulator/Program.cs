@@ -68,8 +68,21 @@ public static class Program
         var tokenSecret = server.DefaultTokenSecret;
         if (tokenId != PveSimulatorServer.DefaultTokenId)
         {
-            tokenSecret = commandLine.TokenSecret ?? Guid.NewGuid().ToString();
-            server.Cluster.AddAdministratorToken(tokenId, tokenSecret);
+            if (server.Cluster.FindToken(tokenId) is { } fromScenario)
+            {
+                // The scenario defined this token with its own privileges: print it rather than replace it.
+                if (commandLine.TokenSecret is { } secret && secret != fromScenario.Secret)
+                {
+                    await Console.Error.WriteLineAsync($"pve-simulator: {tokenId} comes from the scenario; --token-secret is ignored");
+                }
+
+                tokenSecret = fromScenario.Secret;
+            }
+            else
+            {
+                tokenSecret = commandLine.TokenSecret ?? Guid.NewGuid().ToString();
+                server.Cluster.AddAdministratorToken(tokenId, tokenSecret);
+            }
         }
 
         PrintBanner(server, tokenId, tokenSecret);

@@ -154,6 +154,11 @@ public sealed class PveSimulatorServer : IAsyncDisposable
             {
                 // The client went away; there is no one to answer.
             }
+            catch (OperationCanceledException) when (services.Stopping.IsCancellationRequested)
+            {
+                // Shutting down: drop the connection like a stopping pveproxy would.
+                http.Abort();
+            }
             catch (Exception error) when (!http.Response.HasStarted)
             {
                 // A simulator bug should be loud in the test that hit it, not a hung request.

@@ -25,23 +25,25 @@ internal sealed class RequestPipeline(SimulatorServices services)
         }
 
         using var arrival = endpoint.Scope == EndpointScope.NodeDaemon && node is not null ? services.Counters.TrackArrival(node) : null;
+        // Waits (worker queue, latency, 401 delay) end when the client leaves or the simulator stops.
+        using var waits = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, services.Stopping);
         try
         {
-            await ServeAsync(http, endpoint, node);
+            await ServeAsync(http, endpoint, node, waits.Token);
         }
         catch (PveApiException error)
         {
             if (error.StatusCode == StatusCodes.Status401Unauthorized && services.Options.UnauthorizedDelay > TimeSpan.Zero)
             {
                 // Real pveproxy delays every 401 by 3 s to slow down guessing.
-                await Task.Delay(services.Options.UnauthorizedDelay, services.Time, http.RequestAborted);
+                await Task.Delay(services.Options.UnauthorizedDelay, services.Time, waits.Token);
             }
 
             await services.Writer.WriteErrorAsync(http, error);
         }
     }
 
-    private async Task ServeAsync(HttpContext http, ApiEndpoint endpoint, string? node)
+    private async Task ServeAsync(HttpContext http, ApiEndpoint endpoint, string? node, CancellationToken waits)
     {
         if (!endpoint.ExistsIn(services.Release))
         {
@@ -61,14 +63,14 @@ internal sealed class RequestPipeline(SimulatorServices services)
         }
 
         using var worker = endpoint.Scope == EndpointScope.NodeDaemon && node is not null
-            ? await services.Workers.AcquireAsync(node, http.RequestAborted)
+            ? await services.Workers.AcquireAsync(node, waits)
             : null;
         using var serving = worker is not null ? services.Counters.TrackServing(node!) : null;
 
         var latency = services.Faults.AddedLatency;
         if (latency > TimeSpan.Zero)
         {
-            await Task.Delay(latency, services.Time, http.RequestAborted);
+            await Task.Delay(latency, services.Time, waits);
         }
 
         if (services.Faults.PickError(endpoint.Method, endpoint.Template) is { } fault)

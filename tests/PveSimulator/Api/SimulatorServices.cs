@@ -26,7 +26,11 @@ internal sealed class SimulatorServices
         Writer = new PveResponseWriter(Release);
         Authenticator = new TokenAuthenticator(cluster, Release);
         BootTime = options.TimeProvider.GetUtcNow() - TimeSpan.FromDays(3);
+        Stopping = stopping;
     }
+
+    /// <summary>Cancelled when the simulator is disposed, so waits inside requests end at once.</summary>
+    public CancellationToken Stopping { get; }
 
     public SimulatorOptions Options { get; }
     public PveRelease Release { get; }

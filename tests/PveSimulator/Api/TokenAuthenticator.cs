@@ -15,8 +15,9 @@ internal sealed partial class TokenAuthenticator(SimulatedCluster cluster, PveRe
         var match = TokenHeaderPattern().Match(header);
         if (!match.Success)
         {
-            // Without a token PVE looks for a ticket cookie; the simulator issues no tickets.
-            throw PveApiException.Unauthorized("No ticket");
+            // Without a token PVE looks for a ticket; the simulator issues none, so any ticket sent is invalid.
+            var sentTicket = request.Cookies.ContainsKey("PVEAuthCookie") || header.Contains("PVEAuthCookie", StringComparison.Ordinal);
+            throw sentTicket ? Failure("permission denied - invalid PVE ticket") : PveApiException.Unauthorized("No ticket");
         }
 
         var value = Uri.UnescapeDataString(match.Groups[1].Value.Trim());
