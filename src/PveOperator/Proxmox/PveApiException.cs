@@ -44,6 +44,14 @@ public sealed class PveApiException(PveErrorKind kind, string message, Exception
 
     public bool IsTransient => Kind == PveErrorKind.Transient;
 
+    /// <summary>
+    /// The task status call named a task the node does not know (400 with <c>upid: no such task</c>), e.g. after the
+    /// node rebooted: the container's own state is what is left to look at.
+    /// </summary>
+    public bool IsUnknownTask =>
+        Kind == PveErrorKind.Validation &&
+        FieldErrors.Values.Any(v => v.Contains("no such task", StringComparison.OrdinalIgnoreCase));
+
     /// <summary>The same failure under a message that says what was being done; this one becomes the inner exception.</summary>
     internal PveApiException WithContext(string message) =>
         new(Kind, message, this)

@@ -202,7 +202,7 @@ internal sealed class PveApiTransport : IDisposable
         var errorBody = TryReadErrorBody(body);
         var serverMessage = string.IsNullOrWhiteSpace(errorBody?.Message) ? null : errorBody.Message.Trim();
         var fieldErrors = (IReadOnlyDictionary<string, string>?)errorBody?.Errors ?? new Dictionary<string, string>();
-        var kind = PveErrorClassifier.Classify(status, reason, serverMessage, fieldErrors);
+        var kind = PveErrorClassifier.Classify(status, reason, serverMessage);
         string? permissionPath = null, privilege = null;
         if (kind == PveErrorKind.Forbidden &&
             !PveErrorClassifier.TryParsePermission(reason, out permissionPath, out privilege))

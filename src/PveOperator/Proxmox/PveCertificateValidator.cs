@@ -66,6 +66,9 @@ internal sealed class PveCertificateValidator(PveTlsSettings settings)
         customChain.ChainPolicy.CustomTrustStore.AddRange(caBundle);
         // PVE node certificates carry no revocation endpoints; checking would fail every time.
         customChain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        // Trust comes from the bundle alone; fetching issuers named in the certificate would be a network call
+        // to wherever an attacker's certificate points.
+        customChain.ChainPolicy.DisableCertificateDownloads = true;
         if (serverChain is not null)
         {
             // Intermediates the server sent; trust still has to come from the bundle.

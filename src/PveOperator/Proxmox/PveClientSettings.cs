@@ -57,11 +57,11 @@ public sealed record PveClientSettings
         var problems = new List<string>();
         if (!Url.IsAbsoluteUri || Url.Scheme != Uri.UriSchemeHttps)
         {
-            problems.Add($"url \"{Url}\" must be an absolute https:// URL (PVE serves its API over HTTPS only).");
+            problems.Add($"url \"{SafeUrlText(Url)}\" must be an absolute https:// URL (PVE serves its API over HTTPS only).");
         }
         else if (!string.IsNullOrEmpty(Url.Query) || !string.IsNullOrEmpty(Url.Fragment) || !string.IsNullOrEmpty(Url.UserInfo))
         {
-            problems.Add($"url \"{Url.GetLeftPart(UriPartial.Path)}\" must not carry user info, a query or a fragment.");
+            problems.Add($"url \"{SafeUrlText(Url)}\" must not carry user info, a query or a fragment.");
         }
         if (Secret.IsEmpty)
         {
@@ -98,6 +98,10 @@ public sealed record PveClientSettings
             throw new ArgumentException("Invalid PVE client settings: " + string.Join(" ", problems));
         }
     }
+
+    /// <summary>The URL for messages: without user info or query, which may hold credentials.</summary>
+    private static string SafeUrlText(Uri url) =>
+        url.IsAbsoluteUri ? $"{url.Scheme}://{url.Authority}{url.AbsolutePath}" : "(relative URL)";
 
     private static void RequirePositive(TimeSpan value, string name, List<string> problems)
     {

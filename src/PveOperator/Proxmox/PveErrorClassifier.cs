@@ -8,17 +8,15 @@ namespace PveOperator.Proxmox;
 /// </summary>
 internal static partial class PveErrorClassifier
 {
-    public static PveErrorKind Classify(int statusCode, string? reasonPhrase, string? serverMessage,
-        IReadOnlyDictionary<string, string>? fieldErrors = null)
+    public static PveErrorKind Classify(int statusCode, string? reasonPhrase, string? serverMessage)
     {
         var text = $"{reasonPhrase}\n{serverMessage}";
         return statusCode switch
         {
             401 => PveErrorKind.Unauthorized,
             403 => PveErrorKind.Forbidden,
-            // tasks/{upid}/status answers an unknown task with 400 {"errors":{"upid":"no such task"}}.
-            400 when fieldErrors?.Values.Any(v => v.Contains("no such task", StringComparison.OrdinalIgnoreCase)) == true
-                => PveErrorKind.NotFound,
+            // Including tasks/{upid}/status's 400 {"errors":{"upid":"no such task"}} for a task the node does not know
+            // (see PveApiException.IsUnknownTask): the status decides, as callers expect.
             400 => PveErrorKind.Validation,
             500 when NotFoundPattern().IsMatch(text) => PveErrorKind.NotFound,
             500 when AlreadyInStatePattern().IsMatch(text) => PveErrorKind.AlreadyInState,

@@ -9,13 +9,13 @@ public enum PveErrorKind
     Unauthorized,
     /// <summary>403: the token lacks a privilege (see <see cref="PveApiException.Privilege"/>).</summary>
     Forbidden,
-    /// <summary>The CT, its config, the node or the task does not exist (PVE says so with a 500 or, for tasks, a 400).</summary>
+    /// <summary>The CT (its config) or the node does not exist (PVE says so with a 500).</summary>
     NotFound,
     /// <summary>"already running" / "not running": the action was not needed.</summary>
     AlreadyInState,
     /// <summary>"CT is locked" / "can't lock file": another operation holds the CT; try later.</summary>
     Locked,
-    /// <summary>400: PVE refused the parameters.</summary>
+    /// <summary>400: PVE refused the parameters; also an unknown task id (<see cref="PveApiException.IsUnknownTask"/>).</summary>
     Validation,
     /// <summary>Other 5xx, PVE's proxy errors 595/596, timeouts, connection failures: worth retrying.</summary>
     Transient,

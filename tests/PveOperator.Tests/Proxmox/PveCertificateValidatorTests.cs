@@ -62,13 +62,14 @@ public sealed class PveCertificateValidatorTests
     [Fact]
     public void A_ca_bundle_accepts_a_leaf_it_signed_and_only_that_ca_counts()
     {
-        using var caKey = RSA.Create(2048);
-        var caRequest = new CertificateRequest("CN=PVE Cluster CA", caKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        // ECDSA keys: RSA generation would cost seconds.
+        using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var caRequest = new CertificateRequest("CN=PVE Cluster CA", caKey, HashAlgorithmName.SHA256);
         caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         using var ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
-        using var leafKey = RSA.Create(2048);
-        var leafRequest = new CertificateRequest("CN=pve1", leafKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var leafKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var leafRequest = new CertificateRequest("CN=pve1", leafKey, HashAlgorithmName.SHA256);
         using var leaf = leafRequest.Create(ca, DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddDays(30), [1, 2, 3, 4]);
         using var unrelatedCa = PveCertificateFingerprintTests.SelfSigned("CN=Unrelated CA");
 

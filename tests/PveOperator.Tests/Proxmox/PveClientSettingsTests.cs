@@ -84,9 +84,16 @@ public sealed class PveClientSettingsTests
         Assert.Throws<ArgumentException>(() => new PveClient(settings));
     }
 
-    [Fact]
-    public void Url_with_credentials_or_query_is_refused() =>
-        Assert.Single((Settings() with { Url = new Uri("https://user:pw@pve:8006/?x=1") }).Validate());
+    [Theory]
+    [InlineData("https://user:hunter2@pve:8006/?x=1")]
+    [InlineData("http://user:hunter2@pve:8006/")]
+    [InlineData("https://pve:8006/?ticket=hunter2")]
+    public void Url_with_credentials_or_query_is_refused_without_echoing_them(string url)
+    {
+        var problem = Assert.Single((Settings() with { Url = new Uri(url) }).Validate());
+
+        Assert.DoesNotContain("hunter2", problem);
+    }
 
     [Fact]
     public void Tls_modes_follow_the_one_option_set()

@@ -41,14 +41,19 @@ public sealed class PveErrorClassificationTests
             PveErrorClassifier.Classify(500, "Internal Server Error", "CT 100 already running\n"));
 
     [Fact]
-    public void No_such_task_is_not_found_although_pve_answers_400()
+    public void No_such_task_is_a_validation_error_marked_as_unknown_task()
     {
         var failure = PveApiTransport.FromErrorAnswer(
             PveApiRequest.Get("nodes", "pve", "tasks", "UPID:x", "status"), 400, "Parameter verification failed.",
             """{"data":null,"errors":{"upid":"no such task"}}""");
+        var otherValidation = PveApiTransport.FromErrorAnswer(
+            PveApiRequest.Get("nodes", "pve", "tasks", "UPID:x", "status"), 400, "Parameter verification failed.",
+            """{"data":null,"errors":{"upid":"unable to parse worker upid"}}""");
 
-        Assert.Equal(PveErrorKind.NotFound, failure.Kind);
+        Assert.Equal(PveErrorKind.Validation, failure.Kind);
+        Assert.True(failure.IsUnknownTask);
         Assert.Equal("no such task", failure.FieldErrors["upid"]);
+        Assert.False(otherValidation.IsUnknownTask);
     }
 
     [Fact]

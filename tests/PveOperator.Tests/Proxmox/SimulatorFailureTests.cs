@@ -42,7 +42,7 @@ public sealed class SimulatorFailureTests
     }
 
     [Fact]
-    public async Task Missing_container_task_and_node_are_not_found()
+    public async Task Missing_container_and_node_are_not_found_and_an_unknown_task_is_marked()
     {
         await using var pve = await SimulatedPve.StartAsync();
         var client = pve.Client();
@@ -54,7 +54,8 @@ public sealed class SimulatorFailureTests
 
         Assert.Equal(PveErrorKind.NotFound, container.Kind);
         Assert.Contains("does not exist", container.ReasonPhrase);
-        Assert.Equal(PveErrorKind.NotFound, task.Kind);
+        Assert.Equal(PveErrorKind.Validation, task.Kind);
+        Assert.True(task.IsUnknownTask);
         Assert.Equal(PveErrorKind.NotFound, node.Kind);
     }
 
