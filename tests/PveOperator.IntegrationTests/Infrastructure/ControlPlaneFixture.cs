@@ -25,6 +25,9 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
 
     public KubernetesClientConfiguration Configuration { get; private set; } = null!;
 
+    /// <summary>The kubeconfig file, for the real kubectl and for operator processes.</summary>
+    public string KubeconfigPath { get; private set; } = null!;
+
     /// <summary>True when the tests run against a cluster this fixture did not start.</summary>
     public bool UsesExistingCluster { get; private set; }
 
@@ -44,6 +47,7 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
             UsesExistingCluster = true;
         }
 
+        KubeconfigPath = kubeconfig;
         Configuration = KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig);
         client = new Kubernetes(Configuration);
         foreach (var definition in TestCrds.All)
