@@ -12,6 +12,7 @@ namespace PveOperator.Controllers;
 /// </summary>
 internal sealed partial class LxcContainerReconciler(
     ProviderRegistry registry,
+    /// <summary>Whether the ProxmoxProvider exists and is not being deleted.</summary>
     Func<string, bool> providerExists,
     IStatusWriter<V1Alpha1LxcContainer> statusWriter,
     IEventRecorder events,
@@ -75,7 +76,7 @@ internal sealed partial class LxcContainerReconciler(
             var (message, stalled) = connection is null
                 ? (providerExists(providerName)
                     ? ($"ProxmoxProvider {providerName} is not connected yet", false)
-                    : ($"ProxmoxProvider {providerName} not found: create it or fix spec.providerRef.name", true))
+                    : ($"ProxmoxProvider {providerName} not found (or being deleted): create it or fix spec.providerRef.name", true))
                 : ($"ProxmoxProvider {providerName} is not ready: {connection.Health.Reason}: {connection.Health.Message}", connection.Health.Stalled);
             work.NotReady(Reasons.ProviderNotReady, message, stalled);
             return ReconcileResult.RequeueAfter(settings.ProviderNotReadyRetry);

@@ -132,7 +132,7 @@ internal static class OperatorHost
 
         var containerReconciler = new LxcContainerReconciler(
             providers,
-            name => providerController.Cache.Get(name) is not null,
+            name => providerController.Cache.Get(name) is { Metadata.DeletionTimestamp: null },
             manager.StatusWriterFor<V1Alpha1LxcContainer>(),
             manager.EventRecorder,
             settings,
