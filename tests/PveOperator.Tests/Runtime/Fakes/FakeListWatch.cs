@@ -30,6 +30,19 @@ internal sealed class FakeListWatch : IListWatch<Widget>
 
     public Widget Update(string name, int size) => Write(WatchEventType.Modified, name, size);
 
+    /// <summary>A change outside the spec (as a status write): new resourceVersion, same generation.</summary>
+    public void TouchStatus(string name)
+    {
+        lock (gate)
+        {
+            resourceVersion++;
+            var touched = Copy(objects[name], objects[name].Spec.Size, resourceVersion);
+            objects[name] = touched;
+            log.Add((resourceVersion, WatchEventType.Modified, Copy(touched, touched.Spec.Size, resourceVersion)));
+            Signal();
+        }
+    }
+
     public void Delete(string name)
     {
         lock (gate)
@@ -183,6 +196,7 @@ internal sealed class FakeListWatch : IListWatch<Widget>
             var widget = objects.TryGetValue(name, out var existing)
                 ? Copy(existing, size, resourceVersion)
                 : Copy(Widget.Named(name), size, resourceVersion);
+            widget.Metadata.Generation = (existing?.Metadata.Generation ?? 0) + 1;
             objects[name] = widget;
             log.Add((resourceVersion, type, Copy(widget, size, resourceVersion)));
             Signal();
@@ -197,6 +211,7 @@ internal sealed class FakeListWatch : IListWatch<Widget>
             Name = source.Metadata.Name,
             NamespaceProperty = source.Metadata.NamespaceProperty,
             ResourceVersion = version.ToString(),
+            Generation = source.Metadata.Generation,
         },
         Spec = new WidgetSpec { Size = size },
     };
