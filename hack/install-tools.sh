@@ -76,7 +76,7 @@ else
   log "apt packages present"
 fi
 command -v etcd >/dev/null || die "etcd not on PATH after installing etcd-server"
-ETCD=$(command -v etcd)
+ETCD=$(readlink -f "$(command -v etcd)")
 GO_BIN=/usr/lib/go/bin
 [[ -x $GO_BIN/go ]] || die "Debian's go toolchain not found at $GO_BIN/go (package golang-go)"
 REFLECT2_SRC=/usr/share/gocode/src/github.com/modern-go/reflect2
