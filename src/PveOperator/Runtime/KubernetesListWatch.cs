@@ -56,9 +56,29 @@ internal sealed class KubernetesListWatch<TEntity, TList>(
         var events = response.WatchAsync<TEntity, TList>(
             onError: exception => ExceptionDispatchInfo.Throw(exception), cancellationToken: cancellationToken);
 #pragma warning restore CS0618
-        await foreach (var (type, entity) in events.ConfigureAwait(false))
+        var enumerator = events.GetAsyncEnumerator(cancellationToken);
+        await using (enumerator.ConfigureAwait(false))
         {
-            yield return new EntityWatchEvent<TEntity>(type, entity);
+            while (await MoveNextOrEndAsync(enumerator).ConfigureAwait(false))
+            {
+                var (type, entity) = enumerator.Current;
+                yield return new EntityWatchEvent<TEntity>(type, entity);
+            }
+        }
+    }
+
+    private static async Task<bool> MoveNextOrEndAsync(IAsyncEnumerator<(WatchEventType, TEntity)> enumerator)
+    {
+        try
+        {
+            return await enumerator.MoveNextAsync().ConfigureAwait(false);
+        }
+        catch (HttpRequestException exception) when (exception.InnerException is EndOfStreamException)
+        {
+            // KubernetesClient waits for a watch's first line before it returns the response; when the
+            // server ends a quiet watch (its timeout) without sending any line, that wait fails like
+            // this. It is the normal end of a watch, not an error.
+            return false;
         }
     }
 }

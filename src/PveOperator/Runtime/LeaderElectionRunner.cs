@@ -46,8 +46,9 @@ internal sealed partial class LeaderElectionRunner(IKubernetes client, LeaderEle
         elector.OnNewLeader += leader => LogNewLeader(leader, settings.LeaseNamespace, settings.LeaseName);
         elector.OnError += exception =>
         {
-            // The elector reports the Lease's absence before creating it: not worth a warning.
-            if (!ApiErrors.IsNotFound(exception))
+            // The elector reports the Lease's absence before creating it, and its own cancellation when
+            // we stop it: neither is worth a warning.
+            if (!ApiErrors.IsNotFound(exception) && exception is not OperationCanceledException)
             {
                 LogElectionError(exception);
             }

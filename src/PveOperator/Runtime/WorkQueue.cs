@@ -222,12 +222,11 @@ internal sealed class WorkQueue<T> : IDisposable
         await drained.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public void Dispose()
-    {
-        ShutDown();
-        shutdown.Dispose();
-        itemsQueued.Dispose();
-    }
+    /// <summary>
+    /// Shuts down. The token source and semaphore are left to the garbage collector on purpose: a
+    /// reconcile that ignored cancellation may still come back later and call Done or GetAsync.
+    /// </summary>
+    public void Dispose() => ShutDown();
 
     private void Enqueue(T item)
     {

@@ -46,6 +46,22 @@ public sealed class ListWatchTests(ControlPlaneFixture cluster) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_watch_without_events_ends_normally_when_the_server_times_it_out()
+    {
+        var listWatch = ListWatches.CustomResources<Widget>(cluster.Client, ns);
+        var snapshot = await listWatch.ListAsync(CancellationToken.None);
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var seen = new List<WatchEventType>();
+
+        await foreach (var change in listWatch.WatchAsync(snapshot.ResourceVersion, TimeSpan.FromSeconds(1), cancellation.Token))
+        {
+            seen.Add(change.Type);
+        }
+
+        Assert.All(seen, type => Assert.Equal(WatchEventType.Bookmark, type));
+    }
+
+    [Fact]
     public async Task Lists_every_page()
     {
         for (var i = 0; i < 5; i++)

@@ -78,6 +78,24 @@ public sealed class ControllerTests : IAsyncDisposable
         Assert.Equal(2, reconciler.Reconciled.Last().Spec.Size);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Status_only_updates_are_reconciled_unless_ignored(bool ignore)
+    {
+        server.Create("a");
+        client.Put(Sized("a", 1));
+        Start(NewController(options => options.IgnoreStatusOnlyUpdates = ignore));
+        await Eventually.True(() => reconciler.Reconciled.Count == 1);
+
+        server.TouchStatus("a");
+        await Task.Delay(100);
+        Assert.Equal(ignore ? 1 : 2, reconciler.Reconciled.Count);
+
+        server.Update("a", 2);
+        await Eventually.True(() => reconciler.Reconciled.Count == (ignore ? 2 : 3), "a spec change is always reconciled");
+    }
+
     [Fact]
     public async Task RequeueAfter_reconciles_again_after_the_delay()
     {

@@ -30,6 +30,19 @@ internal sealed class FakeListWatch : IListWatch<Widget>
 
     public Widget Update(string name, int size) => Write(WatchEventType.Modified, name, size);
 
+    /// <summary>A change outside the spec (as a status write): new resourceVersion, same generation.</summary>
+    public void TouchStatus(string name)
+    {
+        lock (gate)
+        {
+            resourceVersion++;
+            var touched = Copy(objects[name], objects[name].Spec.Size, resourceVersion);
+            objects[name] = touched;
+            log.Add((resourceVersion, WatchEventType.Modified, Copy(touched, touched.Spec.Size, resourceVersion)));
+            Signal();
+        }
+    }
+
     public void Delete(string name)
     {
         lock (gate)
@@ -180,10 +193,10 @@ internal sealed class FakeListWatch : IListWatch<Widget>
         lock (gate)
         {
             resourceVersion++;
-            // As the API server does: the generation moves with the spec only.
             var widget = objects.TryGetValue(name, out var existing)
-                ? Copy(existing, size, resourceVersion, (existing.Metadata.Generation ?? 1) + (existing.Spec.Size == size ? 0 : 1))
-                : Copy(Widget.Named(name), size, resourceVersion, 1);
+                ? Copy(existing, size, resourceVersion)
+                : Copy(Widget.Named(name), size, resourceVersion);
+            widget.Metadata.Generation = (existing?.Metadata.Generation ?? 0) + 1;
             objects[name] = widget;
             log.Add((resourceVersion, type, Copy(widget, size, resourceVersion)));
             Signal();
@@ -191,14 +204,14 @@ internal sealed class FakeListWatch : IListWatch<Widget>
         }
     }
 
-    private static Widget Copy(Widget source, int size, long version, long? generation = null) => new()
+    private static Widget Copy(Widget source, int size, long version) => new()
     {
         Metadata = new V1ObjectMeta
         {
-            Generation = generation ?? source.Metadata.Generation,
             Name = source.Metadata.Name,
             NamespaceProperty = source.Metadata.NamespaceProperty,
             ResourceVersion = version.ToString(),
+            Generation = source.Metadata.Generation,
         },
         Spec = new WidgetSpec { Size = size },
     };

@@ -26,21 +26,3 @@ internal sealed class Widget : IKubernetesObject<V1ObjectMeta>
     public static Widget Named(string name, string? @namespace = "default") =>
         new() { Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = @namespace } };
 }
-
-internal sealed class WidgetSpec
-{
-    [JsonPropertyName("size")]
-    public int Size { get; set; }
-}
-
-internal sealed class WidgetStatus
-{
-    [JsonPropertyName("phase")]
-    public string? Phase { get; set; }
-
-    [JsonPropertyName("observedSize")]
-    public int? ObservedSize { get; set; }
-
-    [JsonPropertyName("messages")]
-    public List<string>? Messages { get; set; }
-}

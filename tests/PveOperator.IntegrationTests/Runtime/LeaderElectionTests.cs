@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using Prometheus;
+using PveOperator.IntegrationTests.Infrastructure;
+using PveOperator.Runtime;
+using Xunit.Abstractions;
+
+namespace PveOperator.IntegrationTests.Runtime;
+
+[Collection(ControlPlaneCollection.Name)]
+public sealed class LeaderElectionTests(ControlPlaneFixture cluster, ITestOutputHelper output) : IAsyncLifetime
+{
+    private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(2);
+
+    private readonly List<IDisposable> disposables = [];
+    private string ns = string.Empty;
+
+    public async Task InitializeAsync() => ns = await cluster.CreateNamespaceAsync();
+
+    public async Task DisposeAsync()
+    {
+        await cluster.Client.RemoveAllWidgetsAsync(ns);
+        disposables.ForEach(d => d.Dispose());
+    }
+
+    [Fact]
+    public async Task Only_the_leader_reconciles_and_a_standby_takes_over_when_it_stops()
+    {
+        var (first, firstReconciler) = NewReplica("first");
+        var (second, secondReconciler) = NewReplica("second");
+        var firstRun = new RunningManager(first);
+        await Poll.UntilAsync(() => first.IsLeader, "the first replica leads");
+        await using var secondRun = new RunningManager(second);
+        await Poll.UntilAsync(() => second.HasSynced, "the standby's cache is synced");
+
+        await cluster.Client.CreateAsync(Widget.New(ns, "before"));
+        await Poll.UntilAsync(() => firstReconciler.Reconciled.Count >= 1, "the leader reconciles");
+        await Task.Delay(300);
+        Assert.False(second.IsLeader);
+        Assert.Empty(secondReconciler.Reconciled);
+
+        var stopped = Stopwatch.StartNew();
+        await firstRun.DisposeAsync();
+        await Poll.UntilAsync(() => second.IsLeader, "the standby takes over");
+        output.WriteLine($"takeover after {stopped.Elapsed}");
+
+        // The released Lease is taken without waiting for it to expire.
+        Assert.True(stopped.Elapsed < LeaseDuration, $"takeover took {stopped.Elapsed}");
+        await cluster.Client.CreateAsync(Widget.New(ns, "after"));
+        await Poll.UntilAsync(
+            () => secondReconciler.Reconciled.Any(w => w.Metadata.Name == "after")
+                && secondReconciler.Reconciled.Any(w => w.Metadata.Name == "before"),
+            "the new leader reconciles everything");
+        Assert.DoesNotContain(firstReconciler.Reconciled, w => w.Metadata.Name == "after");
+    }
+
+    [Fact]
+    public async Task A_leader_that_crashed_is_replaced_once_its_lease_expires()
+    {
+        var (first, _) = NewReplica("first", releaseOnCancel: false);
+        var (second, secondReconciler) = NewReplica("second");
+        var firstRun = new RunningManager(first);
+        await Poll.UntilAsync(() => first.IsLeader, "the first replica leads");
+        await using var secondRun = new RunningManager(second);
+        await cluster.Client.CreateAsync(Widget.New(ns, "a"));
+
+        var stopped = Stopwatch.StartNew();
+        await firstRun.DisposeAsync();
+        await Poll.UntilAsync(() => second.IsLeader, "the standby takes over", TimeSpan.FromSeconds(15));
+        output.WriteLine($"takeover after {stopped.Elapsed}");
+
+        Assert.True(stopped.Elapsed >= LeaseDuration - TimeSpan.FromMilliseconds(500), $"takeover took {stopped.Elapsed}");
+        await Poll.UntilAsync(() => secondReconciler.Reconciled.Any(w => w.Metadata.Name == "a"), "the new leader reconciles");
+    }
+
+    [Fact]
+    public async Task Losing_the_lease_cancels_reconciles_in_progress_at_once()
+    {
+        var leaseName = $"lease-{Guid.NewGuid():N}"[..20];
+        var (replica, reconciler) = NewReplica("only", leaseName: leaseName);
+        var reconcileStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reconcileCancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        reconciler.Blocking = async cancellationToken =>
+        {
+            reconcileStarted.TrySetResult();
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                reconcileCancelled.TrySetResult();
+                throw;
+            }
+        };
+        await using var running = new RunningManager(replica);
+        await Poll.UntilAsync(() => replica.IsLeader, "the replica leads");
+        await cluster.Client.CreateAsync(Widget.New(ns, "slow"));
+        await reconcileStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        // Someone else takes the Lease (as a replica that saw it expire during a network partition would).
+        var lease = await cluster.Client.CoordinationV1.ReadNamespacedLeaseAsync(leaseName, ns);
+        lease.Spec.HolderIdentity = "thief";
+        lease.Spec.RenewTime = DateTime.UtcNow;
+        await cluster.Client.CoordinationV1.ReplaceNamespacedLeaseAsync(lease, leaseName, ns);
+
+        await reconcileCancelled.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.False(replica.IsLeader);
+    }
+
+    private (ControllerManager Manager, BlockingWidgetReconciler Reconciler) NewReplica(
+        string identity, bool releaseOnCancel = true, string leaseName = "runtime-test-leader")
+    {
+        var client = cluster.NewClient();
+        var loggerFactory = LoggerFactory.Create(builder =>
+            builder.SetMinimumLevel(LogLevel.Debug).AddProvider(new TestOutputLoggerProvider(output, $"[{identity}] ")));
+        disposables.Add(client);
+        disposables.Add(loggerFactory);
+        var manager = new ControllerManager(client, loggerFactory, new ControllerManagerOptions
+        {
+            WatchNamespace = ns,
+            MetricsRegistry = Metrics.NewCustomRegistry(),
+            LeaderElection = new LeaderElectionSettings(ns, leaseName)
+            {
+                Identity = identity,
+                LeaseDuration = LeaseDuration,
+                RenewDeadline = TimeSpan.FromSeconds(1.5),
+                RetryPeriod = TimeSpan.FromMilliseconds(250),
+                ReleaseOnCancel = releaseOnCancel,
+            },
+        });
+        var reconciler = new BlockingWidgetReconciler();
+        manager.AddController(reconciler, options => options.GracefulShutdownTimeout = TimeSpan.FromSeconds(5));
+        return (manager, reconciler);
+    }
+}
