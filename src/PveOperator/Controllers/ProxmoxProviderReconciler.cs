@@ -51,6 +51,7 @@ internal sealed partial class ProxmoxProviderReconciler(
             var snapshot = new PveClusterSnapshot(resources, clock.GetUtcNow());
             var previous = connection.Snapshot;
             connection.Snapshot = snapshot;
+            ProviderMetrics.Record(name, snapshot);
 
             var wasReady = connection.IsReady;
             var nodeNames = string.Join(", ", info.Nodes.Select(n => n.Name));
@@ -96,6 +97,7 @@ internal sealed partial class ProxmoxProviderReconciler(
     public Task<ReconcileResult> FinalizeAsync(V1Alpha1ProxmoxProvider provider, CancellationToken cancellationToken)
     {
         // Its nodes leave the pool with the connection; its containers then report ProviderNotReady.
+        ProviderMetrics.Forget(provider.Metadata.Name);
         if (registry.Remove(provider.Metadata.Name))
         {
             LogDisconnected(provider.Metadata.Name);
