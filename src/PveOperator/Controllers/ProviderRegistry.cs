@@ -11,7 +11,10 @@ public sealed class ProviderRegistry : IDisposable
     public bool TryGet(string providerName, [NotNullWhen(true)] out ProviderConnection? connection)
         => connections.TryGetValue(providerName, out connection);
 
-    /// <summary>Stores the connection; the one it replaces, if any, is disposed.</summary>
+    /// <summary>How long a replaced connection stays usable for reconciles that already hold it.</summary>
+    public static readonly TimeSpan RetiredConnectionGrace = TimeSpan.FromSeconds(60);
+
+    /// <summary>Stores the connection; the one it replaces, if any, is disposed after a grace period.</summary>
     public void Set(ProviderConnection connection)
     {
         ProviderConnection? replaced = null;
@@ -22,7 +25,8 @@ public sealed class ProviderRegistry : IDisposable
         });
         if (replaced is not null && !ReferenceEquals(replaced, connection))
         {
-            replaced.Dispose();
+            // A reconcile may be in the middle of a request on the old client (a token was rotated, say).
+            _ = Task.Delay(RetiredConnectionGrace).ContinueWith(_ => replaced.Dispose(), TaskScheduler.Default);
         }
     }
 

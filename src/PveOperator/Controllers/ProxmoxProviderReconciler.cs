@@ -123,9 +123,11 @@ internal sealed partial class ProxmoxProviderReconciler(
             return existing;
         }
 
+        // A new client (rotated token, changed URL) keeps what containers rely on until its first sync replaces it.
         var connection = new ProviderConnection(name, clientFactory.Create(settings), settings, containerSettings.MaxActionsPerNode)
         {
             Health = existing?.Health ?? ProviderHealth.Connecting,
+            Snapshot = existing?.Snapshot,
         };
         registry.Set(connection);
         return connection;
