@@ -141,6 +141,12 @@ internal sealed partial class LxcContainerReconciler(
             var lockName = fresh is not null ? fresh.Lock : entry?.Lock;
             memory.SeenRunning(running, work.Now);
             work.Observed(node, fresh?.Status ?? entry!.Status, running, fresh?.Name ?? entry?.Name);
+            if (!running)
+            {
+                // A stopped container has no addresses, whatever it should be; forgetting them also makes the next
+                // start read them afresh instead of keeping the last boot's lease.
+                ClearAddresses(work, memory);
+            }
 
             if (running == (desired == PowerState.Running))
             {
