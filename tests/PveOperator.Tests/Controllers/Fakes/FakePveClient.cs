@@ -159,8 +159,8 @@ internal sealed class FakePveClient(Journal? journal = null) : IPveClient
         Record($"{Task} {upid.Raw}");
         if (!Tasks.TryGetValue(upid.Raw, out var task))
         {
-            // What PveClient makes of 400 {"errors":{"upid":"no such task"}}.
-            throw new PveApiException(PveErrorKind.NotFound, $"GET /nodes/{upid.Node}/tasks/{upid.Raw}/status: 400 Parameter verification failed.")
+            // What PveClient makes of 400 {"errors":{"upid":"no such task"}} (IsUnknownTask).
+            throw new PveApiException(PveErrorKind.Validation, $"GET /nodes/{upid.Node}/tasks/{upid.Raw}/status: 400 Parameter verification failed.")
             {
                 StatusCode = 400,
                 FieldErrors = new Dictionary<string, string> { ["upid"] = "no such task" },
