@@ -127,6 +127,11 @@ internal sealed partial class LxcContainerReconciler(
             PveContainerSummary? fresh = null;
             var snapshotAgrees = entry is not null && entry.Node == node && entry.IsRunning == (desired == PowerState.Running)
                 && string.IsNullOrEmpty(entry.Lock);
+            if (!snapshotAgrees && OnlyWaitsForSlot(work, connection, memory, entry, node, desired))
+            {
+                return WaitForSlot(work, connection, node);
+            }
+
             if (!snapshotAgrees || work.Now < memory.SnapshotUntrustedUntil || work.Status.Running is null)
             {
                 fresh = await connection.Client.GetContainerStatusAsync(node, vmid, cancellationToken);
@@ -136,6 +141,12 @@ internal sealed partial class LxcContainerReconciler(
             var lockName = fresh is not null ? fresh.Lock : entry?.Lock;
             memory.SeenRunning(running, work.Now);
             work.Observed(node, fresh?.Status ?? entry!.Status, running, fresh?.Name ?? entry?.Name);
+            if (!running)
+            {
+                // A stopped container has no addresses, whatever it should be; forgetting them also makes the next
+                // start read them afresh instead of keeping the last boot's lease.
+                ClearAddresses(work, memory);
+            }
 
             if (running == (desired == PowerState.Running))
             {
@@ -228,9 +239,7 @@ internal sealed partial class LxcContainerReconciler(
         var vmid = work.Container.Spec.Vmid;
         if (!connection.ActionSlots.TryAcquire(node, key))
         {
-            work.Progressing(Reasons.WaitingForSlot,
-                $"waiting for one of {connection.ActionSlots.MaxPerNode} power action slots on node {node}");
-            return ReconcileResult.RequeueAfter(settings.SlotWaitInterval);
+            return WaitForSlot(work, connection, node);
         }
 
         var action = desired == PowerState.Running ? "start" : "shutdown";
@@ -276,6 +285,29 @@ internal sealed partial class LxcContainerReconciler(
         await events.NormalAsync(work.Container, verb, $"{action} of CT {vmid} on {node} sent", cancellationToken);
         return ReconcileResult.RequeueAfter(settings.TaskPollInterval);
     }
+
+    private ReconcileResult WaitForSlot(ContainerReconcile work, ProviderConnection connection, string node)
+    {
+        work.Progressing(Reasons.WaitingForSlot,
+            $"waiting for one of {connection.ActionSlots.MaxPerNode} power action slots on node {node}");
+        return ReconcileResult.RequeueAfter(settings.SlotWaitInterval);
+    }
+
+    /// <summary>
+    /// Whether this reconcile could only end waiting for an action slot: the container was observed before, the trusted
+    /// snapshot shows it unlocked in the other state, nothing else holds the action back, and the node is full. Then the
+    /// status/current confirmation is skipped: many waiting containers repeating it every SlotWaitInterval would fill
+    /// the node's few request slots, which the task polls that free the action slots need.
+    /// </summary>
+    private bool OnlyWaitsForSlot(
+        ContainerReconcile work, ProviderConnection connection, ContainerMemory memory, PveClusterResource? entry, string node, PowerState desired)
+        => work.Status.Running is not null
+            && entry is not null && entry.Node == node && string.IsNullOrEmpty(entry.Lock)
+            && entry.IsRunning != (desired == PowerState.Running)
+            && work.Now >= memory.SnapshotUntrustedUntil
+            && !memory.InBackoff(work.Now, work.Container.Metadata.Generation ?? 0)
+            && (memory.OutcomeUnknownAt is not { } unknownAt || work.Now - unknownAt >= settings.UnknownOutcomeHold)
+            && !connection.ActionSlots.HasRoom(node, EntityKey.Of(work.Container));
 
     private async Task<TimeSpan> RefreshAddressesAsync(
         ContainerReconcile work, ProviderConnection connection, ContainerMemory memory, string node, CancellationToken cancellationToken)
