@@ -124,7 +124,7 @@ internal sealed partial class ProxmoxProviderReconciler(
         }
 
         // A new client (rotated token, changed URL) keeps what containers rely on until its first sync replaces it.
-        var connection = new ProviderConnection(name, clientFactory.Create(settings), settings, containerSettings.MaxActionsPerNode)
+        var connection = new ProviderConnection(name, clientFactory.Create(settings), settings, containerSettings.MaxActionsPerNode, existing)
         {
             Health = existing?.Health ?? ProviderHealth.Connecting,
             Snapshot = existing?.Snapshot,
@@ -194,10 +194,11 @@ internal sealed partial class ProxmoxProviderReconciler(
         var health = new ProviderHealth(false, reason, message, stalled);
         if (registry.TryGet(name, out var connection))
         {
-            var wasReady = connection.IsReady;
+            var before = connection.Health;
             connection.Health = health;
-            if (wasReady)
+            if (before.Ready || before.Reason != reason)
             {
+                // Containers show the provider's reason: tell them when it changes, not only when readiness does.
                 containers.ProviderChanged(name);
             }
         }

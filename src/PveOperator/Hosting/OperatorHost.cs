@@ -65,7 +65,7 @@ internal static class OperatorHost
         services.AddSingleton<IKubernetes>(_ => new Kubernetes(kubernetesConfig));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(settings);
-        services.AddSingleton<ProviderRegistry>();
+        services.AddSingleton(_ => new ProviderRegistry());
         services.AddSingleton<IPveClientFactory, PveClientFactory>();
         services.AddSingleton<ISecretReader, KubernetesSecretReader>();
         services.AddSingleton<ContainerNotifier>();

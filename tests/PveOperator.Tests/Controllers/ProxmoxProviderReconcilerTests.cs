@@ -21,7 +21,7 @@ public sealed class ProxmoxProviderReconcilerTests : IDisposable
     private const string Fingerprint = "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89";
 
     private readonly FakeTimeProvider clock = new(new DateTimeOffset(2025, 3, 1, 12, 0, 0, TimeSpan.Zero));
-    private readonly ProviderRegistry registry = new();
+    private readonly ProviderRegistry registry = new(retiredConnectionGrace: TimeSpan.Zero);
     private readonly FakePveClientFactory factory = new();
     private readonly FakeSecretReader secrets = new();
     private readonly FakeStatusWriter<V1Alpha1ProxmoxProvider, ProxmoxProviderStatus> writer = new();
