@@ -155,7 +155,16 @@ internal sealed partial class ProxmoxProviderReconciler(
 
         var reference = spec.SecretRef;
         var key = string.IsNullOrEmpty(reference.Key) ? "secret" : reference.Key;
-        var data = await secrets.ReadAsync(reference.Namespace, reference.Name, cancellationToken);
+        IReadOnlyDictionary<string, byte[]>? data;
+        try
+        {
+            data = await secrets.ReadAsync(reference.Namespace, reference.Name, cancellationToken);
+        }
+        catch (UnauthorizedAccessException denied)
+        {
+            return (null, (Reasons.SecretNotFound, $"Secret {reference.Namespace}/{reference.Name} cannot be read: {denied.Message}"));
+        }
+
         if (data is null)
         {
             return (null, (Reasons.SecretNotFound, $"Secret {reference.Namespace}/{reference.Name} not found: create it with the API token's secret under key \"{key}\""));

@@ -126,7 +126,9 @@ internal static class OperatorHost
         });
 
         // A rotated token takes effect at once: a changed Secret wakes the providers that name it.
-        providerController.Watches<k8s.Models.V1Secret>(secret => providerController.Cache.List()
+        // Only the Secret namespace is watched: the operator needs no right to read every Secret of the cluster.
+        var secrets = manager.GetInformer(ListWatches.Secrets(client, options.SecretNamespace));
+        providerController.Watches(secrets, secret => providerController.Cache.List()
             .Where(p => p.Spec.SecretRef.Namespace == secret.Metadata.NamespaceProperty && p.Spec.SecretRef.Name == secret.Metadata.Name)
             .Select(EntityKey.Of));
 

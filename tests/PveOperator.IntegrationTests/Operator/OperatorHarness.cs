@@ -325,7 +325,14 @@ public sealed class OperatorHarness : IAsyncDisposable
 
     private async Task StartOperatorAsync(ContainerControllerSettings settings)
     {
-        var options = new OperatorOptions { MetricsBindAddress = "0", HealthProbeBindAddress = "0", LogLevel = "Debug", MaxConcurrentReconciles = 4 };
+        var options = new OperatorOptions
+        {
+            MetricsBindAddress = "0",
+            HealthProbeBindAddress = "0",
+            LogLevel = "Debug",
+            MaxConcurrentReconciles = 4,
+            SecretNamespace = Namespace,
+        };
         app = OperatorHost.Build(options, controlPlane.Configuration, settings, Metrics, logging =>
         {
             logging.ClearProviders();

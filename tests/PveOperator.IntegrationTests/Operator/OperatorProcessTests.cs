@@ -29,7 +29,7 @@ public sealed class OperatorProcessTests(ControlPlaneFixture controlPlane, ITest
 
     private OperatorProcess Start(params string[] arguments)
     {
-        var process = OperatorProcess.Start(harness.KubeconfigPath, arguments);
+        var process = OperatorProcess.Start(harness.KubeconfigPath, ["--secret-namespace", harness.Namespace, .. arguments]);
         processes.Add(process);
         return process;
     }
