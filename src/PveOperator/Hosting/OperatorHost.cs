@@ -57,6 +57,13 @@ internal static class OperatorHost
             {
                 kestrel.Listen(probes);
             }
+
+            if (metrics is null && probes is null)
+            {
+                // With both endpoints off Kestrel would fall back to its default port 5000; a free loopback port
+                // serves nothing and collides with nothing.
+                kestrel.Listen(System.Net.IPAddress.Loopback, 0);
+            }
         });
 
         var registry = metricsRegistry ?? Metrics.DefaultRegistry;

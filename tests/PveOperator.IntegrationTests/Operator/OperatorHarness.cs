@@ -41,7 +41,9 @@ public sealed class OperatorHarness : IAsyncDisposable
     private readonly ITestOutputHelper output;
     private readonly List<PveSimulatorServer> simulators = [];
     private readonly List<string> providers = [];
+    private readonly List<string> temporaryFiles = [];
     private WebApplication? app;
+    private bool secretReadGranted;
 
     private OperatorHarness(ControlPlaneFixture controlPlane, ITestOutputHelper output, string @namespace)
     {
@@ -270,6 +272,10 @@ public sealed class OperatorHarness : IAsyncDisposable
             }
 
             await IgnoreNotFound(() => Kube.CoreV1.DeleteNamespaceAsync(Namespace));
+            foreach (var file in temporaryFiles)
+            {
+                File.Delete(file);
+            }
         }
     }
 
@@ -323,8 +329,33 @@ public sealed class OperatorHarness : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Applies config/rbac, lets the operator's ServiceAccount read Secrets in this test's namespace, and returns
+    /// a token for it: the operator then runs with exactly the permissions users install.
+    /// </summary>
+    public async Task<string> OperatorTokenAsync()
+    {
+        var token = await OperatorIdentity.ApplyRbacAndCreateTokenAsync(controlPlane.KubeconfigPath);
+        if (!secretReadGranted)
+        {
+            await OperatorIdentity.GrantSecretReadAsync(Kube, Namespace);
+            secretReadGranted = true;
+        }
+
+        return token;
+    }
+
+    /// <summary>A kubeconfig file for operator processes, authenticated as the operator's ServiceAccount.</summary>
+    public async Task<string> OperatorKubeconfigAsync()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"pve-operator-{Namespace}.kubeconfig");
+        temporaryFiles.Add(path);
+        return await OperatorIdentity.WriteKubeconfigAsync(controlPlane.KubeconfigPath, await OperatorTokenAsync(), path);
+    }
+
     private async Task StartOperatorAsync(ContainerControllerSettings settings)
     {
+        var operatorConfiguration = OperatorIdentity.ConfigurationFor(controlPlane.Configuration, await OperatorTokenAsync());
         var options = new OperatorOptions
         {
             MetricsBindAddress = "0",
@@ -333,7 +364,7 @@ public sealed class OperatorHarness : IAsyncDisposable
             MaxConcurrentReconciles = 4,
             SecretNamespace = Namespace,
         };
-        app = OperatorHost.Build(options, controlPlane.Configuration, settings, Metrics, logging =>
+        app = OperatorHost.Build(options, operatorConfiguration, settings, Metrics, logging =>
         {
             logging.ClearProviders();
             logging.AddProvider(new TestOutputLoggerProvider(output, "op "));

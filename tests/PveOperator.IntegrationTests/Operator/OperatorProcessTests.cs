@@ -27,9 +27,13 @@ public sealed class OperatorProcessTests(ControlPlaneFixture controlPlane, ITest
         }
     }
 
-    private OperatorProcess Start(params string[] arguments)
+    private string? kubeconfig;
+
+    /// <summary>Starts an operator process authenticated as its own ServiceAccount, bound only to config/rbac.</summary>
+    private async Task<OperatorProcess> StartAsync(params string[] arguments)
     {
-        var process = OperatorProcess.Start(harness.KubeconfigPath, ["--secret-namespace", harness.Namespace, .. arguments]);
+        kubeconfig ??= await harness.OperatorKubeconfigAsync();
+        var process = OperatorProcess.Start(kubeconfig, ["--secret-namespace", harness.Namespace, .. arguments]);
         processes.Add(process);
         return process;
     }
@@ -43,7 +47,7 @@ public sealed class OperatorProcessTests(ControlPlaneFixture controlPlane, ITest
         simulator.Cluster.AddContainer(Stopped(301));
         var provider = await harness.CreateProviderAsync(simulator);
         var name = await harness.CreateContainerAsync(provider, 301);
-        var process = Start();
+        var process = await StartAsync();
 
         await harness.WaitForContainerAsync(name, "True", Reasons.Running);
 
@@ -81,9 +85,10 @@ public sealed class OperatorProcessTests(ControlPlaneFixture controlPlane, ITest
         simulator.Cluster.AddContainer(Stopped(302));
         var provider = await harness.CreateProviderAsync(simulator);
         var name = await harness.CreateContainerAsync(provider, 302);
-        string[] flags = ["--leader-elect", "--leader-election-namespace", harness.Namespace, "--leader-election-id", "pve-operator-test"];
-        var first = Start(flags);
-        var second = Start(flags);
+        // The Lease lives where config/rbac allows it, under a name of this test's own.
+        string[] flags = ["--leader-elect", "--leader-election-namespace", OperatorIdentity.ServiceAccountNamespace, "--leader-election-id", $"lease-{harness.Namespace}"];
+        var first = await StartAsync(flags);
+        var second = await StartAsync(flags);
 
         await harness.WaitForContainerAsync(name, "True", Reasons.Running);
         var reconciles = new Dictionary<OperatorProcess, double>();
@@ -120,14 +125,14 @@ public sealed class OperatorProcessTests(ControlPlaneFixture controlPlane, ITest
         simulator.Cluster.AddContainer(Stopped(303));
         var provider = await harness.CreateProviderAsync(simulator);
         var name = await harness.CreateContainerAsync(provider, 303);
-        var first = Start();
+        var first = await StartAsync();
 
         var pending = await harness.WaitForContainerAsync(name, c => c.Status.PendingTask is not null, "the start task is recorded");
         await first.KillAsync();
         Assert.False(simulator.Cluster.GetContainer(303)!.Running);
         Assert.StartsWith("UPID:pve1:", pending.Status.PendingTask!.Upid);
 
-        Start();
+        await StartAsync();
         var container = await harness.WaitForContainerAsync(name, "True", Reasons.Running, TimeSpan.FromSeconds(30));
 
         Assert.Null(container.Status.PendingTask);
