@@ -12,6 +12,7 @@ public sealed class RequestCounters
 {
     private readonly ConcurrentDictionary<string, long> _requests = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(int Vmid, string Action), long> _powerActions = new();
+    private readonly ConcurrentDictionary<(int Vmid, string Action), long> _faultedPowerActions = new();
     private readonly ConcurrentDictionary<string, NodeLoadGauge> _nodeLoad = new(StringComparer.Ordinal);
 
     public long Get(string methodAndTemplate) => _requests.GetValueOrDefault(methodAndTemplate);
@@ -20,6 +21,12 @@ public sealed class RequestCounters
 
     /// <summary>Power actions received for one container, e.g. ("start", 101) → 1.</summary>
     public long PowerActions(int vmid, string action) => _powerActions.GetValueOrDefault((vmid, action));
+
+    /// <summary>
+    /// Power actions of <see cref="PowerActions"/> that PVE never acted on because an injected fault answered them, their
+    /// connection was dropped, or their node was offline (595): a client was right to send those again.
+    /// </summary>
+    public long FaultedPowerActions(int vmid, string action) => _faultedPowerActions.GetValueOrDefault((vmid, action));
 
     /// <summary>Highest number of requests in flight at once on one node's daemon endpoints.</summary>
     /// <remarks>Counts requests from arrival to answer, including those queued for a worker, so a client exceeding its own limit shows.</remarks>
@@ -38,6 +45,7 @@ public sealed class RequestCounters
     {
         _requests.Clear();
         _powerActions.Clear();
+        _faultedPowerActions.Clear();
         foreach (var gauge in _nodeLoad.Values)
         {
             gauge.ResetMaxima();
@@ -47,6 +55,8 @@ public sealed class RequestCounters
     internal void CountRequest(string methodAndTemplate) => _requests.AddOrUpdate(methodAndTemplate, 1, (_, count) => count + 1);
 
     internal void CountPowerAction(int vmid, string action) => _powerActions.AddOrUpdate((vmid, action), 1, (_, count) => count + 1);
+
+    internal void CountFaultedPowerAction(int vmid, string action) => _faultedPowerActions.AddOrUpdate((vmid, action), 1, (_, count) => count + 1);
 
     internal IReadOnlyDictionary<(int Vmid, string Action), long> PowerActionSnapshot() => new Dictionary<(int, string), long>(_powerActions);
 

@@ -10,6 +10,8 @@ internal sealed class ContainerReconcile(V1Alpha1LxcContainer container, LxcCont
     public DateTimeOffset Now { get; } = now;
     public PowerState Desired => Container.Spec.PowerState ?? PowerState.Running;
     public bool Converged { get; private set; }
+    /// <summary>Set when this reconcile found the container stalled: only a human can move it on.</summary>
+    public (string Reason, string Message)? Stall { get; private set; }
 
     private long? Generation => Container.Metadata.Generation;
 
@@ -46,6 +48,7 @@ internal sealed class ContainerReconcile(V1Alpha1LxcContainer container, LxcCont
             return;
         }
 
+        Stall = (reason, message);
         Status.Conditions = ConditionList.Set(Status.Conditions, ConditionTypes.Ready, "False", reason, message, Generation, Now.UtcDateTime);
         Status.Conditions = ConditionList.Set(Status.Conditions, ConditionTypes.Stalled, "True", reason, message, Generation, Now.UtcDateTime);
         Status.Conditions = ConditionList.Remove(Status.Conditions, ConditionTypes.Reconciling);

@@ -1,3 +1,4 @@
+using k8s.Models;
 using Microsoft.Extensions.Logging;
 using PveOperator.Entities;
 using PveOperator.Proxmox;
@@ -24,10 +25,28 @@ internal sealed partial class LxcContainerReconciler(
 
     public async Task<ReconcileResult> ReconcileAsync(V1Alpha1LxcContainer container, CancellationToken cancellationToken)
     {
+        var before = ConditionList.Find(container.Status?.Conditions, ConditionTypes.Ready);
         var work = new ContainerReconcile(container, StatusCopy.Of(container.Status), clock.GetUtcNow());
         var result = await DriveAsync(work, work.Desired, cancellationToken);
         await WriteStatusAsync(work, cancellationToken);
+        await WarnWhenStalledAsync(work, before, cancellationToken);
         return result;
+    }
+
+    /// <summary>
+    /// A stalled container waits for a human (provider gone or broken, node or CT not found): say so once with a Warning
+    /// event when it gets there, as `kubectl describe` and event-based alerting expect. TaskFailed and PermissionDenied
+    /// record their own Warning at each failed attempt.
+    /// </summary>
+    private async Task WarnWhenStalledAsync(ContainerReconcile work, V1Condition? before, CancellationToken cancellationToken)
+    {
+        if (work.Stall is not { } stall || stall.Reason is Reasons.TaskFailed or Reasons.PermissionDenied
+            || (before is { Status: "False" } && before.Reason == stall.Reason && before.Message == stall.Message))
+        {
+            return;
+        }
+
+        await events.WarningAsync(work.Container, stall.Reason, stall.Message, cancellationToken);
     }
 
     public async Task<ReconcileResult> FinalizeAsync(V1Alpha1LxcContainer container, CancellationToken cancellationToken)

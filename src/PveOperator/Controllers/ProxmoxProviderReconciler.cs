@@ -188,6 +188,9 @@ internal sealed partial class ProxmoxProviderReconciler(
                 PinnedFingerprint = fingerprint,
             },
         };
+        // Connecting takes two calls (/version, /cluster/status); each may use its full request timeout. The client's
+        // 3 s default would keep a slow but working PVE (answers in 2 s under load) Unreachable for ever.
+        settings = settings with { InitTimeout = settings.RequestTimeout * 2 };
         var problems = settings.Validate();
         return problems.Count > 0
             ? (null, (Reasons.InvalidSpec, string.Join(" ", problems)))

@@ -142,9 +142,10 @@ internal static class CrdGenerator
             return node;
         }
 
-        if (context.PropertyInfo is null && context.TypeInfo.Kind == JsonTypeInfoKind.Object)
+        if (context.TypeInfo.Kind == JsonTypeInfoKind.Object)
         {
-            // Kubernetes reads "required" from the object's node, so [Required] on members is gathered here.
+            // Kubernetes reads "required" from the object's node, so [Required] on members is gathered here;
+            // for a nested object (spec.secretRef) that node is also the node of the property that holds it.
             var required = context.TypeInfo.Properties
                 .Where(p => p.AttributeProvider?.IsDefined(typeof(RequiredAttribute), inherit: true) == true)
                 .Select(p => (JsonNode)JsonValue.Create(p.Name)!)

@@ -17,6 +17,7 @@ public sealed class LxcContainerSpec
     [JsonPropertyName("vmid")]
     public int Vmid { get; set; }
 
+    [StringLength(63, MinimumLength = 1)]
     [RegularExpression(@"^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$")]
     [Description("The PVE node that holds the container. When omitted it is found through /cluster/resources, and followed when the container migrates.")]
     [JsonPropertyName("node")]

@@ -8,6 +8,7 @@ public sealed class ProviderReference
 {
     [Required]
     [StringLength(253, MinimumLength = 1)]
+    [RegularExpression(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
     [Description("Name of the ProxmoxProvider.")]
     [JsonPropertyName("name")]
     public string Name { get; set; } = "";

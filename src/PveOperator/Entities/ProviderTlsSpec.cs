@@ -10,6 +10,7 @@ public sealed class ProviderTlsSpec
     [JsonPropertyName("insecureSkipVerify")]
     public bool? InsecureSkipVerify { get; set; }
 
+    [RegularExpression(@"^\s*-----BEGIN CERTIFICATE-----[\s\S]*-----END CERTIFICATE-----\s*$")]
     [Description("PEM certificate(s) of the CA that signed the PVE server's certificate; only these are trusted.")]
     [JsonPropertyName("caBundle")]
     public string? CaBundle { get; set; }

@@ -7,7 +7,7 @@ namespace PveOperator.Entities;
 public sealed class ProxmoxProviderSpec
 {
     [Required]
-    [RegularExpression(@"^https://[^\s/]+(:[0-9]+)?/?$")]
+    [RegularExpression(@"^https://([A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?/?$")]
     [Description("Base URL of the PVE API, e.g. https://pve.example.com:8006 (without /api2/json).")]
     [JsonPropertyName("url")]
     public string Url { get; set; } = "";

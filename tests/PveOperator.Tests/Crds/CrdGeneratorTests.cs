@@ -58,6 +58,15 @@ public sealed class CrdGeneratorTests
         Assert.DoesNotMatch(tokenPattern, "operator@pve");
     }
 
+    [Fact]
+    public void Required_members_of_nested_objects_are_required_in_the_schema()
+    {
+        static JsonNode Spec(Type type) => CrdGenerator.Generate(type)["spec"]!["versions"]![0]!["schema"]!["openAPIV3Schema"]!["properties"]!["spec"]!;
+
+        Assert.Equal(["name"], Spec(typeof(V1Alpha1LxcContainer))["properties"]!["providerRef"]!["required"]!.AsArray().Select(v => v!.GetValue<string>()));
+        Assert.Equal(["namespace", "name"], Spec(typeof(V1Alpha1ProxmoxProvider))["properties"]!["secretRef"]!["required"]!.AsArray().Select(v => v!.GetValue<string>()));
+    }
+
     private static IEnumerable<JsonObject> Walk(JsonNode node)
     {
         if (node is JsonObject obj)

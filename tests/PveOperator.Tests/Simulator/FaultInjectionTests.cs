@@ -67,4 +67,25 @@ public sealed class FaultInjectionTests
         Assert.Equal(HttpStatusCode.OK, (await host.GetAsync("/version")).Status);
         Assert.Equal(2, host.Server.Counters.Get("GET /version"));
     }
+
+    [Fact]
+    public async Task Power_actions_answered_by_a_fault_a_drop_or_an_offline_node_are_counted_as_not_carried_out()
+    {
+        await using var host = await SimulatorTestHost.StartAsync();
+        var start = $"/nodes/pve1/lxc/{SimulatorTestHost.StoppedCt}/status/start";
+
+        host.Server.Faults.SetErrorRate("POST", "/nodes/{node}/lxc/{vmid}/status/start", 1.0, 596);
+        Assert.Equal(596, (await host.PostAsync(start)).Code);
+        host.Server.Faults.Clear();
+        host.Server.Faults.DropConnectionRate = 1.0;
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => host.PostAsync(start));
+        host.Server.Faults.Clear();
+        host.Cluster.SetNodeOnline("pve1", false);
+        Assert.Equal(595, (await host.PostAsync(start)).Code);
+        host.Cluster.SetNodeOnline("pve1", true);
+        Assert.Equal(HttpStatusCode.OK, (await host.PostAsync(start)).Status);
+
+        Assert.Equal(4, host.Server.Counters.PowerActions(SimulatorTestHost.StoppedCt, "start"));
+        Assert.Equal(3, host.Server.Counters.FaultedPowerActions(SimulatorTestHost.StoppedCt, "start"));
+    }
 }

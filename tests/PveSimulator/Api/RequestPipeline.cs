@@ -52,6 +52,7 @@ internal sealed class RequestPipeline(SimulatorServices services)
 
         if (services.Faults.ShouldDropConnection())
         {
+            CountFaultedPowerAction(http, endpoint);
             http.Abort();
             return;
         }
@@ -59,7 +60,15 @@ internal sealed class RequestPipeline(SimulatorServices services)
         var token = services.Authenticator.Authenticate(http.Request);
         if (endpoint.Scope != EndpointScope.Cluster && node is not null)
         {
-            CheckNodeReachable(node);
+            try
+            {
+                CheckNodeReachable(node);
+            }
+            catch (PveApiException)
+            {
+                CountFaultedPowerAction(http, endpoint);
+                throw;
+            }
         }
 
         using var worker = endpoint.Scope == EndpointScope.NodeDaemon && node is not null
@@ -75,6 +84,7 @@ internal sealed class RequestPipeline(SimulatorServices services)
 
         if (services.Faults.PickError(endpoint.Method, endpoint.Template) is { } fault)
         {
+            CountFaultedPowerAction(http, endpoint);
             throw fault.IsProxyError ? PveApiException.Proxy(fault.StatusCode, fault.ReasonPhrase) : new PveApiException(fault.StatusCode, fault.ReasonPhrase);
         }
 
@@ -90,6 +100,14 @@ internal sealed class RequestPipeline(SimulatorServices services)
         var call = new ApiCall(http, token, parameters);
         var data = await endpoint.Handler(call);
         await services.Writer.WriteDataAsync(http, data, call.ExtraFields);
+    }
+
+    private void CountFaultedPowerAction(HttpContext http, ApiEndpoint endpoint)
+    {
+        if (endpoint.PowerAction is { } action && endpoint.HasVmid && TryParseVmid(http, out var vmid))
+        {
+            services.Counters.CountFaultedPowerAction(vmid, action);
+        }
     }
 
     private void CheckNodeReachable(string node)
