@@ -53,3 +53,8 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- define "pve-operator.providerSecretName" -}}
 {{- default (printf "%s-token" (include "pve-operator.fullname" .)) .Values.provider.existingSecret }}
 {{- end }}
+
+{{/* Where the token Secrets live and are watched (--secret-namespace): secretNamespace, else the release namespace. */}}
+{{- define "pve-operator.secretNamespace" -}}
+{{- default .Release.Namespace .Values.secretNamespace }}
+{{- end }}

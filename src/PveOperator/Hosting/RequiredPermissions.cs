@@ -1,10 +1,14 @@
 namespace PveOperator.Hosting;
 
-/// <summary>Where a permission must be granted: cluster-wide (ClusterRole) or in the Lease's namespace (Role).</summary>
+/// <summary>
+/// Where a permission must be granted: cluster-wide (ClusterRole), in the Lease's namespace
+/// (--leader-election-namespace) or in the token Secrets' namespace (--secret-namespace), each with its own Role.
+/// </summary>
 internal enum PermissionScope
 {
     Cluster,
     LeaderElectionNamespace,
+    SecretNamespace,
 }
 
 /// <summary>One RBAC rule the operator needs: <paramref name="Resource"/> may be a subresource ("lxccontainers/status").</summary>
@@ -44,10 +48,10 @@ internal static class RequiredPermissions
         // As for proxmoxproviders/finalizers.
         new(PermissionScope.Cluster, Group, "lxccontainers/finalizers", ["update"]),
 
-        // get: Hosting/KubernetesSecretReader reads the token Secret a provider names (in any namespace).
-        // list/watch: the Secret informer behind providerController.Watches<V1Secret> in Hosting/OperatorHost
-        // (Runtime/ListWatches.Secrets, all namespaces), so that a rotated token takes effect at once.
-        new(PermissionScope.Cluster, "", "secrets", ["get", "list", "watch"]),
+        // get: Hosting/KubernetesSecretReader reads the token Secret a provider names. list/watch: the Secret informer
+        // Hosting/OperatorHost passes to providerController.Watches (Runtime/ListWatches.Secrets in options.SecretNamespace),
+        // so that a rotated token takes effect at once. Only there: Secrets elsewhere need a Role the user adds.
+        new(PermissionScope.SecretNamespace, "", "secrets", ["get", "list", "watch"]),
 
         // Runtime/EventRecorder: create a new Event, patch its count/lastTimestamp when it repeats (aggregation).
         // Events go to the object's namespace (any namespace), and to "default" for cluster-scoped providers.

@@ -50,26 +50,18 @@ public sealed class HelmChartTests(ControlPlaneFixture cluster)
         Assert.Equal("64Mi", resources.Requests["memory"].ToString());
         Assert.Equal("128Mi", resources.Limits["memory"].ToString());
 
-        // RBAC: the same grants as config/rbac, checked against the code's list.
-        var clusterRole = rendered.Single("ClusterRole").As<V1ClusterRole>();
-        RbacRules.AssertExactly(PermissionScope.Cluster, clusterRole.Rules, "the chart's ClusterRole");
-        var role = rendered.Single("Role").As<V1Role>();
-        Assert.Equal(options.LeaderElectionNamespace, role.Metadata.NamespaceProperty);
-        RbacRules.AssertExactly(PermissionScope.LeaderElectionNamespace, role.Rules, "the chart's leader-election Role");
+        // RBAC: the same grants as config/rbac, checked against the code's list, in the namespaces the flags name.
+        Assert.Equal("ops", options.SecretNamespace);
+        RbacRules.AssertManifests(rendered, options, "the chart");
         var configRbac = Manifests.LoadDirectory(Path.Combine(Manifests.RepositoryRoot(), "config", "rbac"));
-        Assert.Equal(RbacRules.Grants(configRbac.Single("ClusterRole").As<V1ClusterRole>().Rules), RbacRules.Grants(clusterRole.Rules));
-        Assert.Equal(RbacRules.Grants(configRbac.Single("Role").As<V1Role>().Rules), RbacRules.Grants(role.Rules));
-
-        var account = rendered.Single("ServiceAccount");
-        Assert.Equal(account.Name, deployment.Spec.Template.Spec.ServiceAccountName);
-        foreach (var subject in rendered.Single("ClusterRoleBinding").As<V1ClusterRoleBinding>().Subjects
-                     .Concat(rendered.Single("RoleBinding").As<V1RoleBinding>().Subjects))
+        foreach (var kind in new[] { "ClusterRole", "Role" })
         {
-            Assert.Equal((account.Name, "ops"), (subject.Name, subject.NamespaceProperty));
+            Assert.Equal(
+                configRbac.Where(m => m.Kind == kind).SelectMany(m => RbacRules.Grants(m.As<V1Role>().Rules)).Order(StringComparer.Ordinal),
+                rendered.Where(m => m.Kind == kind).SelectMany(m => RbacRules.Grants(m.As<V1Role>().Rules)).Order(StringComparer.Ordinal));
         }
 
-        Assert.Equal(clusterRole.Metadata.Name, rendered.Single("ClusterRoleBinding").As<V1ClusterRoleBinding>().RoleRef.Name);
-        Assert.Equal(role.Metadata.Name, rendered.Single("RoleBinding").As<V1RoleBinding>().RoleRef.Name);
+        Assert.Equal(rendered.Single("ServiceAccount").Name, deployment.Spec.Template.Spec.ServiceAccountName);
 
         var service = rendered.Single("Service").As<V1Service>();
         Assert.All(service.Spec.Selector, label => Assert.Equal(label.Value, deployment.Spec.Template.Metadata.Labels[label.Key]));
@@ -100,6 +92,18 @@ public sealed class HelmChartTests(ControlPlaneFixture cluster)
         var monitor = rendered.Single("ServiceMonitor");
         Assert.Equal("monitoring.coreos.com/v1", monitor.ApiVersion);
         Assert.Contains("port: metrics", monitor.Yaml);
+    }
+
+    [Fact]
+    public async Task Secret_namespace_moves_the_secret_role_the_flag_and_the_provider_secret_together()
+    {
+        var rendered = await TemplateAsync("tpl", "ops", [.. ProviderValues, "--set", "secretNamespace=vault"]);
+        var options = OperatorOptionsParser.Parse(rendered.Single("Deployment").As<V1Deployment>().Spec.Template.Spec.Containers[0].Args.ToList());
+        Assert.Equal(("ops", "vault"), (options.LeaderElectionNamespace, options.SecretNamespace));
+        RbacRules.AssertManifests(rendered, options, "the chart with secretNamespace");
+        var secret = rendered.Single("Secret");
+        Assert.Equal("vault", secret.Namespace);
+        Assert.Equal(("vault", secret.Name), (rendered.Single("ProxmoxProvider").As<V1Alpha1ProxmoxProvider>().Spec.SecretRef.Namespace, secret.Name));
     }
 
     [Fact]
@@ -161,9 +165,12 @@ public sealed class HelmChartTests(ControlPlaneFixture cluster)
             Assert.Equal(fullname, (await kube.CoreV1.ReadNamespacedServiceAccountAsync(fullname, ns)).Metadata.Name);
             RbacRules.AssertExactly(PermissionScope.Cluster, (await kube.RbacAuthorizationV1.ReadClusterRoleAsync(fullname)).Rules, "the installed ClusterRole");
             RbacRules.AssertExactly(PermissionScope.LeaderElectionNamespace,
-                (await kube.RbacAuthorizationV1.ReadNamespacedRoleAsync($"{fullname}-leader-election", ns)).Rules, "the installed Role");
+                (await kube.RbacAuthorizationV1.ReadNamespacedRoleAsync($"{fullname}-leader-election", ns)).Rules, "the installed Lease Role");
+            RbacRules.AssertExactly(PermissionScope.SecretNamespace,
+                (await kube.RbacAuthorizationV1.ReadNamespacedRoleAsync($"{fullname}-secrets", ns)).Rules, "the installed Secret Role");
             Assert.Equal(fullname, Assert.Single((await kube.RbacAuthorizationV1.ReadClusterRoleBindingAsync(fullname)).Subjects).Name);
             await kube.RbacAuthorizationV1.ReadNamespacedRoleBindingAsync($"{fullname}-leader-election", ns);
+            await kube.RbacAuthorizationV1.ReadNamespacedRoleBindingAsync($"{fullname}-secrets", ns);
             await kube.CoreV1.ReadNamespacedServiceAsync($"{fullname}-metrics", ns);
 
             var provider = await ReadProviderAsync(providerName);
@@ -193,6 +200,7 @@ public sealed class HelmChartTests(ControlPlaneFixture cluster)
             await AssertGoneAsync(() => kube.RbacAuthorizationV1.ReadClusterRoleAsync(fullname));
             await AssertGoneAsync(() => kube.RbacAuthorizationV1.ReadClusterRoleBindingAsync(fullname));
             await AssertGoneAsync(() => kube.RbacAuthorizationV1.ReadNamespacedRoleAsync($"{fullname}-leader-election", ns));
+            await AssertGoneAsync(() => kube.RbacAuthorizationV1.ReadNamespacedRoleAsync($"{fullname}-secrets", ns));
             await AssertGoneAsync(() => ReadProviderAsync(providerName));
             await kube.ApiextensionsV1.ReadCustomResourceDefinitionAsync($"proxmoxproviders.{ApiGroup.Group}");
             await kube.ApiextensionsV1.ReadCustomResourceDefinitionAsync($"lxccontainers.{ApiGroup.Group}");

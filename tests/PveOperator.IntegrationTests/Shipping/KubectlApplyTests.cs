@@ -34,7 +34,9 @@ public sealed class KubectlApplyTests(ControlPlaneFixture cluster)
 
             RbacRules.AssertExactly(PermissionScope.Cluster, (await kube.RbacAuthorizationV1.ReadClusterRoleAsync("pve-operator")).Rules, "the applied ClusterRole");
             RbacRules.AssertExactly(PermissionScope.LeaderElectionNamespace,
-                (await kube.RbacAuthorizationV1.ReadNamespacedRoleAsync("pve-operator-leader-election", "pve-system")).Rules, "the applied Role");
+                (await kube.RbacAuthorizationV1.ReadNamespacedRoleAsync("pve-operator-leader-election", "pve-system")).Rules, "the applied Lease Role");
+            RbacRules.AssertExactly(PermissionScope.SecretNamespace,
+                (await kube.RbacAuthorizationV1.ReadNamespacedRoleAsync("pve-operator-secrets", "pve-system")).Rules, "the applied Secret Role");
             var deployment = await kube.AppsV1.ReadNamespacedDeploymentAsync("pve-operator", "pve-system");
             DeploymentChecks.AssertOperatorDeployment(deployment);
             await kube.CoreV1.ReadNamespacedServiceAccountAsync("pve-operator", "pve-system");

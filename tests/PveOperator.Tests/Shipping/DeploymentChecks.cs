@@ -20,6 +20,8 @@ internal static class DeploymentChecks
         var options = OperatorOptionsParser.Parse(container.Args?.ToList() ?? []);
         Assert.True(options.LeaderElect, "--leader-elect must be on: several replicas, one reconciles");
         Assert.True(options.JsonLogs || container.Args!.Contains("--log-format=text"));
+        // Explicit, so that the Secret namespace and its Role cannot disagree (the default comes from POD_NAMESPACE).
+        Assert.Contains(container.Args!, a => a.StartsWith("--secret-namespace", StringComparison.Ordinal));
 
         var probePort = BindAddress.Parse(options.HealthProbeBindAddress, "health-probe-bind-address")!.Port;
         var metricsPort = BindAddress.Parse(options.MetricsBindAddress, "metrics-bind-address")!.Port;

@@ -6,8 +6,8 @@ namespace PveOperator.Tests.Shipping;
 /// <summary>config/rbac grants exactly <see cref="RequiredPermissions"/>, to the operator's ServiceAccount.</summary>
 public sealed class RbacManifestTests
 {
-    private static readonly IReadOnlyList<Manifest> Rbac =
-        Manifests.LoadDirectory(Path.Combine(Manifests.RepositoryRoot(), "config", "rbac"));
+    private static readonly string Root = Manifests.RepositoryRoot();
+    private static readonly IReadOnlyList<Manifest> Rbac = Manifests.LoadDirectory(Path.Combine(Root, "config", "rbac"));
 
     [Fact]
     public void Cluster_role_grants_exactly_the_required_permissions()
@@ -18,36 +18,25 @@ public sealed class RbacManifestTests
     }
 
     [Fact]
-    public void Leader_election_role_grants_exactly_the_lease_permissions_in_the_lease_namespace()
+    public void Roles_grant_the_lease_and_the_secrets_in_the_namespaces_the_deployment_names_and_bind_to_its_account()
     {
-        var role = Rbac.Single("Role").As<V1Role>();
-        Assert.Equal(new OperatorOptions().LeaderElectionNamespace, role.Metadata.NamespaceProperty);
-        RbacRules.AssertExactly(PermissionScope.LeaderElectionNamespace, role.Rules, "config/rbac/leader_election_role.yaml");
+        // The flags config/manager passes decide where the Lease and the Secrets are.
+        var deployment = Manifests.LoadDirectory(Path.Combine(Root, "config", "manager")).Single("Deployment").As<V1Deployment>();
+        var options = OperatorOptionsParser.Parse(deployment.Spec.Template.Spec.Containers[0].Args.ToList());
+        RbacRules.AssertManifests(Rbac, options, "config/rbac");
+
+        var account = Rbac.Single("ServiceAccount");
+        Assert.Equal(("pve-operator", "pve-system"), (account.Name, account.Namespace));
+        Assert.Equal(account.Name, deployment.Spec.Template.Spec.ServiceAccountName);
+        Assert.Equal(account.Namespace, deployment.Metadata.NamespaceProperty);
     }
 
     [Fact]
-    public void Secrets_are_only_read()
+    public void Secrets_are_only_read_and_only_in_the_secret_namespace()
     {
-        var secretVerbs = RequiredPermissions.All.Where(p => p.ApiGroup == "" && p.Resource == "secrets").SelectMany(p => p.Verbs);
-        Assert.All(secretVerbs, verb => Assert.Contains(verb, new[] { "get", "list", "watch" }));
-    }
-
-    [Fact]
-    public void Bindings_give_the_roles_to_the_operator_service_account()
-    {
-        var account = Rbac.Single("ServiceAccount").As<V1ServiceAccount>();
-        Assert.Equal(("pve-operator", "pve-system"), (account.Metadata.Name, account.Metadata.NamespaceProperty));
-
-        var clusterBinding = Rbac.Single("ClusterRoleBinding").As<V1ClusterRoleBinding>();
-        Assert.Equal(("ClusterRole", Rbac.Single("ClusterRole").Name), (clusterBinding.RoleRef.Kind, clusterBinding.RoleRef.Name));
-        var subject = Assert.Single(clusterBinding.Subjects);
-        Assert.Equal(("ServiceAccount", "pve-operator", "pve-system"), (subject.Kind, subject.Name, subject.NamespaceProperty));
-
-        var binding = Rbac.Single("RoleBinding").As<V1RoleBinding>();
-        Assert.Equal("pve-system", binding.Metadata.NamespaceProperty);
-        Assert.Equal(("Role", Rbac.Single("Role").Name), (binding.RoleRef.Kind, binding.RoleRef.Name));
-        subject = Assert.Single(binding.Subjects);
-        Assert.Equal(("ServiceAccount", "pve-operator", "pve-system"), (subject.Kind, subject.Name, subject.NamespaceProperty));
+        var secrets = Assert.Single(RequiredPermissions.All, p => p.ApiGroup == "" && p.Resource == "secrets");
+        Assert.Equal(PermissionScope.SecretNamespace, secrets.Scope);
+        Assert.All(secrets.Verbs, verb => Assert.Contains(verb, new[] { "get", "list", "watch" }));
     }
 
     [Fact]
@@ -61,14 +50,10 @@ public sealed class RbacManifestTests
     [Fact]
     public void Every_permission_says_which_code_needs_it()
     {
-        var source = File.ReadAllText(Path.Combine(Manifests.RepositoryRoot(), "src", "PveOperator", "Hosting", "RequiredPermissions.cs"));
-        var entries = source.Split('\n').Where(line => line.TrimStart().StartsWith("new(PermissionScope.", StringComparison.Ordinal)).ToList();
+        var lines = File.ReadAllLines(Path.Combine(Root, "src", "PveOperator", "Hosting", "RequiredPermissions.cs"));
+        var entries = Enumerable.Range(0, lines.Length)
+            .Where(i => lines[i].TrimStart().StartsWith("new(PermissionScope.", StringComparison.Ordinal)).ToList();
         Assert.Equal(RequiredPermissions.All.Count, entries.Count);
-        var lines = source.Split('\n');
-        foreach (var entry in entries)
-        {
-            var index = Array.IndexOf(lines, entry);
-            Assert.True(index > 0 && lines[index - 1].TrimStart().StartsWith("//", StringComparison.Ordinal), $"no comment above: {entry.Trim()}");
-        }
+        Assert.All(entries, i => Assert.True(lines[i - 1].TrimStart().StartsWith("//", StringComparison.Ordinal), $"no comment above: {lines[i].Trim()}"));
     }
 }

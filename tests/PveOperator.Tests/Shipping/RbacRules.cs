@@ -45,5 +45,45 @@ internal static class RbacRules
             "Change src/PveOperator/Hosting/RequiredPermissions.cs, config/rbac and charts/pve-operator/templates together.");
     }
 
+    /// <summary>
+    /// Checks a whole RBAC set (config/rbac, or the chart's rendering) against what a Deployment's flags need: one
+    /// ClusterRole, a Role in the Lease namespace and one in the Secret namespace, each granting exactly its scope's
+    /// permissions, all bound to the operator's ServiceAccount.
+    /// </summary>
+    public static void AssertManifests(IReadOnlyList<Manifest> manifests, OperatorOptions options, string what)
+    {
+        var account = manifests.Single("ServiceAccount");
+        var clusterRole = manifests.Single("ClusterRole").As<V1ClusterRole>();
+        AssertExactly(PermissionScope.Cluster, clusterRole.Rules, $"{what}: ClusterRole {clusterRole.Metadata.Name}");
+
+        var roles = manifests.Where(m => m.Kind == "Role").Select(m => m.As<V1Role>()).ToList();
+        Assert.Equal(2, roles.Count);
+        var leaseRole = Assert.Single(roles, r => r.Rules.Any(rule => rule.Resources.Contains("leases")));
+        Assert.Equal(options.LeaderElectionNamespace, leaseRole.Metadata.NamespaceProperty);
+        AssertExactly(PermissionScope.LeaderElectionNamespace, leaseRole.Rules, $"{what}: Role {leaseRole.Metadata.Name}");
+        var secretRole = Assert.Single(roles, r => r.Rules.Any(rule => rule.Resources.Contains("secrets")));
+        Assert.Equal(options.SecretNamespace, secretRole.Metadata.NamespaceProperty);
+        AssertExactly(PermissionScope.SecretNamespace, secretRole.Rules, $"{what}: Role {secretRole.Metadata.Name}");
+
+        var clusterBinding = manifests.Single("ClusterRoleBinding").As<V1ClusterRoleBinding>();
+        Assert.Equal(("ClusterRole", clusterRole.Metadata.Name), (clusterBinding.RoleRef.Kind, clusterBinding.RoleRef.Name));
+        AssertSubjectIsAccount(clusterBinding.Subjects, account);
+
+        var bindings = manifests.Where(m => m.Kind == "RoleBinding").Select(m => m.As<V1RoleBinding>()).ToList();
+        Assert.Equal(2, bindings.Count);
+        foreach (var role in roles)
+        {
+            var binding = Assert.Single(bindings, b => b.RoleRef.Name == role.Metadata.Name && b.Metadata.NamespaceProperty == role.Metadata.NamespaceProperty);
+            Assert.Equal("Role", binding.RoleRef.Kind);
+            AssertSubjectIsAccount(binding.Subjects, account);
+        }
+    }
+
+    private static void AssertSubjectIsAccount(IList<Rbacv1Subject> subjects, Manifest account)
+    {
+        var subject = Assert.Single(subjects);
+        Assert.Equal(("ServiceAccount", account.Name, account.Namespace), (subject.Kind, subject.Name, subject.NamespaceProperty));
+    }
+
     private static string Grant(string group, string resource, string verb) => $"{(group.Length == 0 ? "core" : group)}/{resource}:{verb}";
 }
