@@ -248,8 +248,13 @@ cmd_start() {
 
   gen_certs
   local token
-  token=$(openssl rand -hex 32)
-  (umask 077 && printf '%s,admin,admin-uid,"system:masters"\n' "$token" >"$DIR/tokens.csv")
+  # A restart keeps the admin token, so clients holding the kubeconfig keep working across it.
+  if [[ -s $DIR/tokens.csv ]]; then
+    token=$(cut -d, -f1 "$DIR/tokens.csv" | head -1)
+  else
+    token=$(openssl rand -hex 32)
+    (umask 077 && printf '%s,admin,admin-uid,"system:masters"\n' "$token" >"$DIR/tokens.csv")
+  fi
 
   # Ports: reuse the previous ones when free (etcd keeps its peer URL in its data), else pick new.
   # A machine-wide lock keeps parallel starts from choosing the same ports.
@@ -259,7 +264,9 @@ cmd_start() {
   local attempt ep pp ap i
   for attempt in 1 2 3; do
     ep=$ETCD_PORT pp=$ETCD_PEER_PORT ap=$APISERVER_PORT
-    if [[ $attempt -gt 1 || -z $ep || -z $pp || -z $ap ]] || port_used "$ep" || port_used "$pp" || port_used "$ap"; then
+    # Only a listener blocks reuse: connections the old processes left in TIME_WAIT do not stop a Go server's bind,
+    # and keeping the ports keeps every client's kubeconfig valid across a restart.
+    if [[ $attempt -gt 1 || -z $ep || -z $pp || -z $ap ]] || port_listening "$ep" || port_listening "$pp" || port_listening "$ap"; then
       ep=$(free_port)
       pp=$(free_port "$ep")
       ap=$(free_port "$ep" "$pp")

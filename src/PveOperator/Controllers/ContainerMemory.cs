@@ -7,6 +7,7 @@ namespace PveOperator.Controllers;
 public sealed class ContainerMemory
 {
     private readonly Lock gate = new();
+    private bool? lastSeenRunning;
 
     /// <summary>Until then the snapshot may not yet show the result of our last action.</summary>
     public DateTimeOffset SnapshotUntrustedUntil { get; private set; }
@@ -67,7 +68,15 @@ public sealed class ContainerMemory
         }
     }
 
-    public void SeenRunning(bool running, DateTimeOffset now)
+    /// <summary>When the last power action was seen to succeed; PVE may take a while to show its effect (HA).</summary>
+    public DateTimeOffset? SucceededAt { get; private set; }
+
+    /// <summary>
+    /// Notes the observed state. The DHCP window opens only on a seen transition from stopped to running
+    /// (<paramref name="knownStoppedBefore"/> covers the first sight after a restart), so a restarted operator does
+    /// not poll every long-running container for addresses.
+    /// </summary>
+    public void SeenRunning(bool running, DateTimeOffset now, bool knownStoppedBefore)
     {
         lock (gate)
         {
@@ -75,10 +84,20 @@ public sealed class ContainerMemory
             {
                 StartedAt = null;
             }
-            else
+            else if (StartedAt is null && (lastSeenRunning == false || (lastSeenRunning is null && knownStoppedBefore)))
             {
-                StartedAt ??= now;
+                StartedAt = now;
             }
+
+            lastSeenRunning = running;
+        }
+    }
+
+    public void ActionSucceeded(DateTimeOffset now)
+    {
+        lock (gate)
+        {
+            SucceededAt = now;
         }
     }
 

@@ -1,6 +1,9 @@
 namespace PveOperator.Controllers;
 
-/// <summary>Reads one key of a Secret; null when the Secret does not exist.</summary>
+/// <summary>
+/// Reads a Secret's data; null when the Secret does not exist, <see cref="UnauthorizedAccessException"/> when the
+/// operator may not read it.
+/// </summary>
 public interface ISecretReader
 {
     Task<IReadOnlyDictionary<string, byte[]>?> ReadAsync(string @namespace, string name, CancellationToken cancellationToken);

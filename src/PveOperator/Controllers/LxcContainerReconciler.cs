@@ -56,7 +56,7 @@ internal sealed partial class LxcContainerReconciler(
         var providerName = container.Spec.ProviderRef.Name;
         if (policy == DeletionPolicy.Orphan)
         {
-            ReleaseSlot(providerName, key);
+            Forget(providerName, key, container.Spec.Vmid);
             return ReconcileResult.Done;
         }
 
@@ -78,7 +78,7 @@ internal sealed partial class LxcContainerReconciler(
         if (work.Converged)
         {
             await events.NormalAsync(container, "Stopped", $"CT {container.Spec.Vmid} stopped as deletionPolicy Stop asks", cancellationToken);
-            ReleaseSlot(providerName, key);
+            Forget(providerName, key, container.Spec.Vmid);
             return ReconcileResult.Done;
         }
 
@@ -146,6 +146,11 @@ internal sealed partial class LxcContainerReconciler(
             PveContainerSummary? fresh = null;
             var snapshotAgrees = entry is not null && entry.Node == node && entry.IsRunning == (desired == PowerState.Running)
                 && string.IsNullOrEmpty(entry.Lock);
+            if (!snapshotAgrees && OnlyWaitsForSlot(work, connection, memory, entry, node, desired))
+            {
+                return WaitForSlot(work, connection, node);
+            }
+
             if (!snapshotAgrees || work.Now < memory.SnapshotUntrustedUntil || work.Status.Running is null)
             {
                 fresh = await connection.Client.GetContainerStatusAsync(node, vmid, cancellationToken);
@@ -153,8 +158,14 @@ internal sealed partial class LxcContainerReconciler(
 
             var running = fresh?.IsRunning ?? entry!.IsRunning;
             var lockName = fresh is not null ? fresh.Lock : entry?.Lock;
-            memory.SeenRunning(running, work.Now);
+            memory.SeenRunning(running, work.Now, knownStoppedBefore: work.Status.Running == false);
             work.Observed(node, fresh?.Status ?? entry!.Status, running, fresh?.Name ?? entry?.Name);
+            if (!running)
+            {
+                // A stopped container has no addresses, whatever it should be; forgetting them also makes the next
+                // start read them afresh instead of keeping the last boot's lease.
+                ClearAddresses(work, memory);
+            }
 
             if (running == (desired == PowerState.Running))
             {
@@ -181,6 +192,20 @@ internal sealed partial class LxcContainerReconciler(
             if (memory.OutcomeUnknownAt is { } unknownAt && work.Now - unknownAt < settings.UnknownOutcomeHold)
             {
                 work.Progressing(Reasons.Observing, $"the outcome of the last power action on CT {vmid} is unknown; observing before acting again");
+                return ReconcileResult.RequeueAfter(settings.TaskPollInterval);
+            }
+
+            // An HA-managed container's task only asks the HA manager, which acts a round later: wait for it,
+            // and likewise for a moment after any successful action, instead of sending the action again.
+            if (fresh is PveContainerStatus { Ha.Managed: true } ha && ha.Ha.State == (desired == PowerState.Running ? "started" : "stopped"))
+            {
+                work.Progressing(Reasons.Observing, $"CT {vmid} is HA-managed; waiting for the HA manager to make it {ha.Ha.State}");
+                return ReconcileResult.RequeueAfter(settings.TaskPollInterval);
+            }
+
+            if (memory.SucceededAt is { } succeededAt && work.Now - succeededAt < settings.UnknownOutcomeHold)
+            {
+                work.Progressing(Reasons.Observing, $"the last power action on CT {vmid} succeeded; waiting for PVE to show its effect");
                 return ReconcileResult.RequeueAfter(settings.TaskPollInterval);
             }
 
@@ -230,6 +255,7 @@ internal sealed partial class LxcContainerReconciler(
         memory.ActionSettled(work.Now, settings.SnapshotLag);
         if (task.Succeeded)
         {
+            memory.ActionSucceeded(work.Now);
             return null;
         }
 
@@ -247,9 +273,7 @@ internal sealed partial class LxcContainerReconciler(
         var vmid = work.Container.Spec.Vmid;
         if (!connection.ActionSlots.TryAcquire(node, key))
         {
-            work.Progressing(Reasons.WaitingForSlot,
-                $"waiting for one of {connection.ActionSlots.MaxPerNode} power action slots on node {node}");
-            return ReconcileResult.RequeueAfter(settings.SlotWaitInterval);
+            return WaitForSlot(work, connection, node);
         }
 
         var action = desired == PowerState.Running ? "start" : "shutdown";
@@ -296,11 +320,40 @@ internal sealed partial class LxcContainerReconciler(
         return ReconcileResult.RequeueAfter(settings.TaskPollInterval);
     }
 
+    private ReconcileResult WaitForSlot(ContainerReconcile work, ProviderConnection connection, string node)
+    {
+        work.Progressing(Reasons.WaitingForSlot,
+            $"waiting for one of {connection.ActionSlots.MaxPerNode} power action slots on node {node}");
+        return ReconcileResult.RequeueAfter(settings.SlotWaitInterval);
+    }
+
+    /// <summary>
+    /// Whether this reconcile could only end waiting for an action slot: the container was observed before, the trusted
+    /// snapshot shows it unlocked in the other state, nothing else holds the action back, and the node is full. Then the
+    /// status/current confirmation is skipped: many waiting containers repeating it every SlotWaitInterval would fill
+    /// the node's few request slots, which the task polls that free the action slots need.
+    /// </summary>
+    private bool OnlyWaitsForSlot(
+        ContainerReconcile work, ProviderConnection connection, ContainerMemory memory, PveClusterResource? entry, string node, PowerState desired)
+        => work.Status.Running is not null
+            && entry is not null && entry.Node == node && string.IsNullOrEmpty(entry.Lock)
+            && entry.IsRunning != (desired == PowerState.Running)
+            && work.Now >= memory.SnapshotUntrustedUntil
+            && !memory.InBackoff(work.Now, work.Container.Metadata.Generation ?? 0)
+            && (memory.OutcomeUnknownAt is not { } unknownAt || work.Now - unknownAt >= settings.UnknownOutcomeHold)
+            && !connection.ActionSlots.HasRoom(node, EntityKey.Of(work.Container));
+
     private async Task<TimeSpan> RefreshAddressesAsync(
         ContainerReconcile work, ProviderConnection connection, ContainerMemory memory, string node, CancellationToken cancellationToken)
     {
         var hasIpv4 = work.Status.IpAddresses?.Any(a => a.Contains('.', StringComparison.Ordinal)) == true;
         var inDhcpWindow = memory.StartedAt is { } started && work.Now - started < settings.DhcpRetryWindow;
+        if (memory.LastIpRefresh is null && work.Status.IpAddresses is not null && !inDhcpWindow && settings.IpRefreshInterval > TimeSpan.Zero)
+        {
+            // Known from before a restart: spread the first refreshes over the interval instead of all at once.
+            memory.IpsRefreshed(work.Now - (settings.IpRefreshInterval * 0.9 * Random.Shared.NextDouble()));
+        }
+
         var refreshDue = memory.LastIpRefresh is not { } last
             || (inDhcpWindow && !hasIpv4 && work.Now - last >= settings.DhcpRetryInterval)
             || (settings.IpRefreshInterval > TimeSpan.Zero && work.Now - last >= settings.IpRefreshInterval);
@@ -352,8 +405,14 @@ internal sealed partial class LxcContainerReconciler(
             case PveErrorKind.Forbidden:
             {
                 var message = $"the provider's token lacks {error.Privilege ?? "a privilege"} on {error.PermissionPath ?? $"/vms/{vmid}"}; grant it to the token (e.g. role PVEVMUser on /vms/{vmid})";
+                var alreadyReported = ConditionList.Find(work.Container.Status?.Conditions, ConditionTypes.Ready) is { Reason: Reasons.PermissionDenied } previous
+                    && previous.Message == message;
                 work.NotReady(Reasons.PermissionDenied, message, stalled: true);
-                await events.WarningAsync(work.Container, Reasons.PermissionDenied, message, cancellationToken);
+                if (!alreadyReported)
+                {
+                    await events.WarningAsync(work.Container, Reasons.PermissionDenied, message, cancellationToken);
+                }
+
                 return ReconcileResult.RequeueAfter(memory.Failed(work.Now, work.Container.Metadata.Generation ?? 0, settings.FailureBackoffBase, settings.FailureBackoffMax));
             }
 
@@ -381,11 +440,13 @@ internal sealed partial class LxcContainerReconciler(
         }
     }
 
-    private void ReleaseSlot(string providerName, string key)
+    /// <summary>Drops what was held for a deleted resource, so a new resource for the same VMID starts afresh.</summary>
+    private void Forget(string providerName, string key, int vmid)
     {
         if (registry.TryGet(providerName, out var connection))
         {
             connection.ActionSlots.Release(key);
+            connection.Containers.TryRemove(vmid, out _);
         }
     }
 

@@ -36,6 +36,15 @@ public sealed class NodeActionSlots(int maxPerNode)
         }
     }
 
+    /// <summary>Whether <see cref="TryAcquire"/> would succeed now, without taking anything.</summary>
+    public bool HasRoom(string node, string key)
+    {
+        lock (gate)
+        {
+            return !holders.TryGetValue(node, out var keys) || keys.Contains(key) || keys.Count < MaxPerNode;
+        }
+    }
+
     /// <summary>Takes a slot even when the node is full: a task found pending after a restart is already running in PVE.</summary>
     public void Hold(string node, string key)
     {

@@ -7,7 +7,10 @@ namespace PveOperator.Controllers;
 /// What the operator holds for one ProxmoxProvider: its PVE client and node pool, the latest cluster snapshot,
 /// whether it is usable, and the per-container bookkeeping that must outlive a single reconcile.
 /// </summary>
-public sealed class ProviderConnection(string providerName, IPveClient? client, PveClientSettings? settings, int maxActionsPerNode) : IDisposable
+/// <param name="predecessor">The connection this one replaces (a rotated token, say): its action slots and per-container
+/// memory carry over, so in-flight tasks stay counted and backoffs stay in force.</param>
+public sealed class ProviderConnection(
+    string providerName, IPveClient? client, PveClientSettings? settings, int maxActionsPerNode, ProviderConnection? predecessor = null) : IDisposable
 {
     private readonly PveNodePool noNodes = new();
     private volatile PveClusterSnapshot? snapshot;
@@ -20,8 +23,8 @@ public sealed class ProviderConnection(string providerName, IPveClient? client, 
     /// <summary>The settings the client was built from; different settings (a rotated secret, say) need a new client.</summary>
     public PveClientSettings? Settings { get; } = settings;
     public PveNodePool Nodes => client?.Nodes ?? noNodes;
-    public NodeActionSlots ActionSlots { get; } = new(maxActionsPerNode);
-    public ConcurrentDictionary<int, ContainerMemory> Containers { get; } = new();
+    public NodeActionSlots ActionSlots { get; } = predecessor?.ActionSlots ?? new(maxActionsPerNode);
+    public ConcurrentDictionary<int, ContainerMemory> Containers { get; } = predecessor?.Containers ?? new();
 
     public PveClusterSnapshot? Snapshot
     {

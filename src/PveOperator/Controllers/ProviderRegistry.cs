@@ -4,14 +4,17 @@ using System.Diagnostics.CodeAnalysis;
 namespace PveOperator.Controllers;
 
 /// <summary>The providers the operator is connected to, by ProxmoxProvider name.</summary>
-public sealed class ProviderRegistry : IDisposable
+/// <param name="retiredConnectionGrace">How long a replaced connection stays usable for reconciles that already hold it (default 60 s).</param>
+public sealed class ProviderRegistry(TimeSpan? retiredConnectionGrace = null) : IDisposable
 {
     private readonly ConcurrentDictionary<string, ProviderConnection> connections = new(StringComparer.Ordinal);
 
     public bool TryGet(string providerName, [NotNullWhen(true)] out ProviderConnection? connection)
         => connections.TryGetValue(providerName, out connection);
 
-    /// <summary>Stores the connection; the one it replaces, if any, is disposed.</summary>
+    private readonly TimeSpan grace = retiredConnectionGrace ?? TimeSpan.FromSeconds(60);
+
+    /// <summary>Stores the connection; the one it replaces, if any, is disposed after a grace period.</summary>
     public void Set(ProviderConnection connection)
     {
         ProviderConnection? replaced = null;
@@ -22,7 +25,15 @@ public sealed class ProviderRegistry : IDisposable
         });
         if (replaced is not null && !ReferenceEquals(replaced, connection))
         {
-            replaced.Dispose();
+            // A reconcile may be in the middle of a request on the old client (a token was rotated, say).
+            if (grace <= TimeSpan.Zero)
+            {
+                replaced.Dispose();
+            }
+            else
+            {
+                _ = Task.Delay(grace).ContinueWith(_ => replaced.Dispose(), TaskScheduler.Default);
+            }
         }
     }
 

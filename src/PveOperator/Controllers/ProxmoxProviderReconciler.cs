@@ -51,6 +51,7 @@ internal sealed partial class ProxmoxProviderReconciler(
             var snapshot = new PveClusterSnapshot(resources, clock.GetUtcNow());
             var previous = connection.Snapshot;
             connection.Snapshot = snapshot;
+            ProviderMetrics.Record(name, snapshot);
 
             var wasReady = connection.IsReady;
             var nodeNames = string.Join(", ", info.Nodes.Select(n => n.Name));
@@ -96,6 +97,7 @@ internal sealed partial class ProxmoxProviderReconciler(
     public Task<ReconcileResult> FinalizeAsync(V1Alpha1ProxmoxProvider provider, CancellationToken cancellationToken)
     {
         // Its nodes leave the pool with the connection; its containers then report ProviderNotReady.
+        ProviderMetrics.Forget(provider.Metadata.Name);
         if (registry.Remove(provider.Metadata.Name))
         {
             LogDisconnected(provider.Metadata.Name);
@@ -121,9 +123,11 @@ internal sealed partial class ProxmoxProviderReconciler(
             return existing;
         }
 
-        var connection = new ProviderConnection(name, clientFactory.Create(settings), settings, containerSettings.MaxActionsPerNode)
+        // A new client (rotated token, changed URL) keeps what containers rely on until its first sync replaces it.
+        var connection = new ProviderConnection(name, clientFactory.Create(settings), settings, containerSettings.MaxActionsPerNode, existing)
         {
             Health = existing?.Health ?? ProviderHealth.Connecting,
+            Snapshot = existing?.Snapshot,
         };
         registry.Set(connection);
         return connection;
@@ -151,7 +155,16 @@ internal sealed partial class ProxmoxProviderReconciler(
 
         var reference = spec.SecretRef;
         var key = string.IsNullOrEmpty(reference.Key) ? "secret" : reference.Key;
-        var data = await secrets.ReadAsync(reference.Namespace, reference.Name, cancellationToken);
+        IReadOnlyDictionary<string, byte[]>? data;
+        try
+        {
+            data = await secrets.ReadAsync(reference.Namespace, reference.Name, cancellationToken);
+        }
+        catch (UnauthorizedAccessException denied)
+        {
+            return (null, (Reasons.SecretNotFound, $"Secret {reference.Namespace}/{reference.Name} cannot be read: {denied.Message}"));
+        }
+
         if (data is null)
         {
             return (null, (Reasons.SecretNotFound, $"Secret {reference.Namespace}/{reference.Name} not found: create it with the API token's secret under key \"{key}\""));
@@ -193,10 +206,11 @@ internal sealed partial class ProxmoxProviderReconciler(
         var health = new ProviderHealth(false, reason, message, stalled);
         if (registry.TryGet(name, out var connection))
         {
-            var wasReady = connection.IsReady;
+            var before = connection.Health;
             connection.Health = health;
-            if (wasReady)
+            if (before.Ready || before.Reason != reason)
             {
+                // Containers show the provider's reason: tell them when it changes, not only when readiness does.
                 containers.ProviderChanged(name);
             }
         }

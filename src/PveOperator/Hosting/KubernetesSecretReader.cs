@@ -19,5 +19,11 @@ internal sealed class KubernetesSecretReader(IKubernetes client) : ISecretReader
         {
             return null;
         }
+        catch (HttpOperationException error) when (error.Response.StatusCode == HttpStatusCode.Forbidden)
+        {
+            throw new UnauthorizedAccessException(
+                $"the operator may not read Secrets in namespace {@namespace}: put the Secret in the operator's Secret namespace, " +
+                $"or bind a Role there that allows get on secrets to the operator's ServiceAccount", error);
+        }
     }
 }

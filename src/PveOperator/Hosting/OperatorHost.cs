@@ -65,7 +65,7 @@ internal static class OperatorHost
         services.AddSingleton<IKubernetes>(_ => new Kubernetes(kubernetesConfig));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(settings);
-        services.AddSingleton<ProviderRegistry>();
+        services.AddSingleton(_ => new ProviderRegistry());
         services.AddSingleton<IPveClientFactory, PveClientFactory>();
         services.AddSingleton<ISecretReader, KubernetesSecretReader>();
         services.AddSingleton<ContainerNotifier>();
@@ -126,7 +126,9 @@ internal static class OperatorHost
         });
 
         // A rotated token takes effect at once: a changed Secret wakes the providers that name it.
-        providerController.Watches<k8s.Models.V1Secret>(secret => providerController.Cache.List()
+        // Only the Secret namespace is watched: the operator needs no right to read every Secret of the cluster.
+        var secrets = manager.GetInformer(ListWatches.Secrets(client, options.SecretNamespace));
+        providerController.Watches(secrets, secret => providerController.Cache.List()
             .Where(p => p.Spec.SecretRef.Namespace == secret.Metadata.NamespaceProperty && p.Spec.SecretRef.Name == secret.Metadata.Name)
             .Select(EntityKey.Of));
 

@@ -10,6 +10,11 @@ public sealed record OperatorOptions
     public string MetricsBindAddress { get; init; } = ":8080";
     public string HealthProbeBindAddress { get; init; } = ":8081";
     public int MaxConcurrentReconciles { get; init; } = 4;
+    /// <summary>
+    /// The namespace whose Secrets are watched, so a rotated token takes effect at once. Providers may name
+    /// Secrets elsewhere if the operator is granted read access there; those are re-read at each sync.
+    /// </summary>
+    public string SecretNamespace { get; init; } = Environment.GetEnvironmentVariable("POD_NAMESPACE") is { Length: > 0 } ns ? ns : "pve-system";
     public bool JsonLogs { get; init; }
     public string LogLevel { get; init; } = "Information";
     /// <summary>Path to a kubeconfig; null uses KUBECONFIG, then ~/.kube/config, then in-cluster.</summary>

@@ -16,6 +16,8 @@ internal static class OperatorOptionsParser
           --metrics-bind-address ADDR          where /metrics is served, e.g. :8080; 0 turns it off
           --health-probe-bind-address ADDR     where /healthz and /readyz are served, e.g. :8081
           --max-concurrent-reconciles N        workers per controller (default 4)
+          --secret-namespace NS                namespace of the token Secrets, watched for rotation
+                                               (default: $POD_NAMESPACE, else pve-system)
           --kubeconfig PATH                    kubeconfig to use (default: KUBECONFIG, then in-cluster)
           --log-format text|json               (default text)
           --log-level LEVEL                    Trace, Debug, Information, Warning, Error (default Information)
@@ -62,6 +64,7 @@ internal static class OperatorOptionsParser
                 "health-probe-bind-address" => options with { HealthProbeBindAddress = Value() },
                 "max-concurrent-reconciles" => options with { MaxConcurrentReconciles = PositiveInt(name, Value()) },
                 "kubeconfig" => options with { Kubeconfig = Value() },
+                "secret-namespace" => options with { SecretNamespace = Value() },
                 "log-format" => options with { JsonLogs = Value() switch
                 {
                     "json" => true,

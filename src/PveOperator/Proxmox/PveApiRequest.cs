@@ -27,6 +27,27 @@ internal sealed record PveApiRequest
     public static PveApiRequest Post(IReadOnlyList<KeyValuePair<string, string>> form, params object[] segments) =>
         new() { Method = HttpMethod.Post, Segments = ToText(segments), Form = form };
 
+    /// <summary>The endpoint with its variable parts named, e.g. "GET /nodes/{node}/lxc/{vmid}/status/current": a metric label.</summary>
+    public string Endpoint
+    {
+        get
+        {
+            var parts = new string[Segments.Count];
+            for (var i = 0; i < Segments.Count; i++)
+            {
+                parts[i] = i > 0 ? Segments[i - 1] switch
+                {
+                    "nodes" => "{node}",
+                    "lxc" => "{vmid}",
+                    "tasks" => "{upid}",
+                    _ => Segments[i],
+                } : Segments[i];
+            }
+
+            return $"{Method.Method} /{string.Join('/', parts)}";
+        }
+    }
+
     public override string ToString() => $"{Method.Method} {Path}";
 
     private static string[] ToText(object[] segments) =>

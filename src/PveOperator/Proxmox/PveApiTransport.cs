@@ -137,6 +137,7 @@ internal sealed class PveApiTransport : IDisposable
                 OutcomeUnknown = !request.IsRead,
             };
             PveClientLog.Failed(logger, request.Method.Method, request.Path, ElapsedMs(started), failure.Kind, failure.Message);
+            PveMetrics.Observe(request.Endpoint, "timeout", Stopwatch.GetElapsedTime(started));
             throw failure;
         }
     }
@@ -166,6 +167,7 @@ internal sealed class PveApiTransport : IDisposable
         {
             var failure = FromTransportFailure(request, ex);
             PveClientLog.Failed(logger, request.Method.Method, request.Path, ElapsedMs(started), failure.Kind, failure.Message);
+            PveMetrics.Observe(request.Endpoint, failure.Kind == PveErrorKind.TlsError ? "tls_error" : "connection_error", Stopwatch.GetElapsedTime(started));
             throw failure;
         }
 
@@ -174,6 +176,7 @@ internal sealed class PveApiTransport : IDisposable
             var status = response.StatusCode;
             var reason = response.ResponseMessage.ReasonPhrase;
             PveClientLog.Answered(logger, request.Method.Method, request.Path, status, reason, ElapsedMs(started));
+            PveMetrics.Observe(request.Endpoint, status.ToString(CultureInfo.InvariantCulture), Stopwatch.GetElapsedTime(started));
             if (status is >= 200 and < 300)
             {
                 return body;

@@ -22,6 +22,8 @@ public sealed class PveClusterSnapshot
 
     public PveClusterResource? Find(int vmid) => containers.GetValueOrDefault(vmid);
 
+    public IEnumerable<PveClusterResource> All => containers.Values;
+
     /// <summary>VMIDs whose node, status, lock, name or HA state differ between the two snapshots, or that appear in only one.</summary>
     public IReadOnlyList<int> ChangedSince(PveClusterSnapshot? previous)
     {

@@ -77,6 +77,29 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>Whether <see cref="RestartAsync"/> can be used (not on an existing cluster).</summary>
+    public bool CanRestart => controlPlaneDirectory is not null;
+
+    /// <summary>
+    /// Stops kube-apiserver and etcd and starts them again on the same ports with the same data and credentials,
+    /// so clients see an outage and then the same cluster. <paramref name="whileDown"/> runs during the outage.
+    /// </summary>
+    public async Task RestartAsync(Func<Task>? whileDown = null)
+    {
+        if (controlPlaneDirectory is null)
+        {
+            throw new InvalidOperationException("Only a control plane this fixture started can be restarted.");
+        }
+
+        await RunScriptAsync("control-plane.sh", ["stop", controlPlaneDirectory], StartTimeout);
+        if (whileDown is not null)
+        {
+            await whileDown();
+        }
+
+        await RunScriptAsync("control-plane.sh", ["start", controlPlaneDirectory], StartTimeout);
+    }
+
     /// <summary>A new client (own connection pool), e.g. for a second operator replica.</summary>
     public Kubernetes NewClient() => new(Configuration);
 

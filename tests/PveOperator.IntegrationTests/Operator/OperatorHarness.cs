@@ -55,14 +55,21 @@ public sealed class OperatorHarness : IAsyncDisposable
     public CollectorRegistry Metrics { get; } = Prometheus.Metrics.NewCustomRegistry();
     public StringBuilder Log { get; } = new();
 
+    /// <summary>Starts the harness; without <paramref name="inProcessOperator"/> the test runs operator processes itself.</summary>
     public static async Task<OperatorHarness> StartAsync(
-        ControlPlaneFixture controlPlane, ITestOutputHelper output, ContainerControllerSettings? settings = null)
+        ControlPlaneFixture controlPlane, ITestOutputHelper output, ContainerControllerSettings? settings = null, bool inProcessOperator = true)
     {
         await InstallCrdsAsync(controlPlane.Client);
         var harness = new OperatorHarness(controlPlane, output, await controlPlane.CreateNamespaceAsync());
-        await harness.StartOperatorAsync(settings ?? FastSettings);
+        if (inProcessOperator)
+        {
+            await harness.StartOperatorAsync(settings ?? FastSettings);
+        }
+
         return harness;
     }
+
+    public string KubeconfigPath => controlPlane.KubeconfigPath;
 
     public async Task<PveSimulatorServer> StartSimulatorAsync(SimulatorOptions? options = null, params string[] nodes)
     {
@@ -241,7 +248,7 @@ public sealed class OperatorHarness : IAsyncDisposable
                 await IgnoreNotFound(() => DeleteProviderAsync(provider));
             }
 
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(app is null ? 0 : 20);
             while (DateTime.UtcNow < deadline && !await AllGoneAsync())
             {
                 await Task.Delay(100);
@@ -318,7 +325,14 @@ public sealed class OperatorHarness : IAsyncDisposable
 
     private async Task StartOperatorAsync(ContainerControllerSettings settings)
     {
-        var options = new OperatorOptions { MetricsBindAddress = "0", HealthProbeBindAddress = "0", LogLevel = "Debug", MaxConcurrentReconciles = 4 };
+        var options = new OperatorOptions
+        {
+            MetricsBindAddress = "0",
+            HealthProbeBindAddress = "0",
+            LogLevel = "Debug",
+            MaxConcurrentReconciles = 4,
+            SecretNamespace = Namespace,
+        };
         app = OperatorHost.Build(options, controlPlane.Configuration, settings, Metrics, logging =>
         {
             logging.ClearProviders();

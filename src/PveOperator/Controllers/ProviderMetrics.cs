@@ -1,0 +1,31 @@
+using Prometheus;
+using PveOperator.Proxmox;
+
+namespace PveOperator.Controllers;
+
+/// <summary>Per-provider figures from the latest cluster snapshot.</summary>
+internal static class ProviderMetrics
+{
+    private static readonly string[] KnownStates = ["running", "stopped"];
+
+    private static readonly Gauge Containers = Metrics.CreateGauge(
+        "pve_containers", "LXC containers in the provider's PVE cluster by state, from the latest /cluster/resources.",
+        new GaugeConfiguration { LabelNames = ["provider", "state"] });
+
+    public static void Record(string provider, PveClusterSnapshot snapshot)
+    {
+        var counts = snapshot.All.GroupBy(c => c.Status).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        foreach (var state in KnownStates.Union(counts.Keys))
+        {
+            Containers.WithLabels(provider, state).Set(counts.GetValueOrDefault(state));
+        }
+    }
+
+    public static void Forget(string provider)
+    {
+        foreach (var labels in Containers.GetAllLabelValues().Where(l => l[0] == provider).ToList())
+        {
+            Containers.RemoveLabelled(labels);
+        }
+    }
+}

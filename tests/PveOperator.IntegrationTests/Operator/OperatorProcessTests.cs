@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using System.Net;
+using PveOperator.Controllers;
+using PveOperator.Entities;
+using PveOperator.IntegrationTests.Infrastructure;
+using PveSimulator;
+using Xunit.Abstractions;
+
+namespace PveOperator.IntegrationTests.Operator;
+
+/// <summary>The operator as a separate process: leader election, probes, metrics, and surviving a SIGKILL.</summary>
+[Collection(ControlPlaneCollection.Name)]
+public sealed class OperatorProcessTests(ControlPlaneFixture controlPlane, ITestOutputHelper output) : IAsyncLifetime
+{
+    private readonly List<OperatorProcess> processes = [];
+    private OperatorHarness harness = null!;
+
+    public async Task InitializeAsync() => harness = await OperatorHarness.StartAsync(controlPlane, output, inProcessOperator: false);
+
+    public async Task DisposeAsync()
+    {
+        await harness.DisposeAsync();
+        foreach (var process in processes)
+        {
+            output.WriteLine($"--- operator {process.Pid} output ---\n{process.Output}");
+            await process.DisposeAsync();
+        }
+    }
+
+    private OperatorProcess Start(params string[] arguments)
+    {
+        var process = OperatorProcess.Start(harness.KubeconfigPath, ["--secret-namespace", harness.Namespace, .. arguments]);
+        processes.Add(process);
+        return process;
+    }
+
+    private static SimContainer Stopped(int vmid) => new() { Vmid = vmid, Node = "pve1", Name = $"ct{vmid}", Running = false };
+
+    [Fact]
+    public async Task Metrics_and_probes_answer_after_a_reconcile()
+    {
+        var simulator = await harness.StartSimulatorAsync();
+        simulator.Cluster.AddContainer(Stopped(301));
+        var provider = await harness.CreateProviderAsync(simulator);
+        var name = await harness.CreateContainerAsync(provider, 301);
+        var process = Start();
+
+        await harness.WaitForContainerAsync(name, "True", Reasons.Running);
+
+        Assert.Equal((HttpStatusCode.OK, "ok"), await process.GetAsync(process.ProbePort, "/healthz"));
+        Assert.Equal((HttpStatusCode.OK, "ok"), await process.GetAsync(process.ProbePort, "/readyz"));
+        var metrics = await process.ScrapeAsync();
+        foreach (var (metric, labels) in new (string, string[])[]
+                 {
+                     ("controller_runtime_reconcile_total", ["controller=\"lxccontainer\""]),
+                     ("controller_runtime_reconcile_total", ["controller=\"proxmoxprovider\""]),
+                     ("controller_runtime_reconcile_time_seconds_count", ["controller=\"lxccontainer\""]),
+                     ("workqueue_adds_total", []),
+                     ("pve_api_requests_total", ["endpoint=\"GET /cluster/resources\"", "code=\"200\""]),
+                     ("pve_api_requests_total", ["endpoint=\"POST /nodes/{node}/lxc/{vmid}/status/start\""]),
+                     ("pve_api_request_duration_seconds_count", []),
+                     ("pve_containers", [$"provider=\"{provider}\"", "state=\"running\""]),
+                 })
+        {
+            Assert.True(OperatorProcess.Sum(metrics, metric, labels) > 0, $"{metric}{{{string.Join(',', labels)}}} should be above zero");
+        }
+
+        foreach (var present in new[] { "controller_runtime_reconcile_errors_total", "workqueue_depth", "workqueue_retries_total", "controller_runtime_active_workers" })
+        {
+            Assert.Contains(present, metrics);
+        }
+
+        // SIGTERM ends the process cleanly, as a pod's shutdown does.
+        Assert.Equal(0, await process.StopAsync(TimeSpan.FromSeconds(20)));
+    }
+
+    [Fact]
+    public async Task With_two_replicas_only_the_leader_reconciles_and_the_other_takes_over_when_it_dies()
+    {
+        var simulator = await harness.StartSimulatorAsync();
+        simulator.Cluster.AddContainer(Stopped(302));
+        var provider = await harness.CreateProviderAsync(simulator);
+        var name = await harness.CreateContainerAsync(provider, 302);
+        string[] flags = ["--leader-elect", "--leader-election-namespace", harness.Namespace, "--leader-election-id", "pve-operator-test"];
+        var first = Start(flags);
+        var second = Start(flags);
+
+        await harness.WaitForContainerAsync(name, "True", Reasons.Running);
+        var reconciles = new Dictionary<OperatorProcess, double>();
+        foreach (var replica in new[] { first, second })
+        {
+            reconciles[replica] = OperatorProcess.Sum(await replica.ScrapeAsync(), "controller_runtime_reconcile_total");
+            // Followers serve probes too, and are ready once their caches are synced.
+            Assert.Equal(HttpStatusCode.OK, (await replica.GetAsync(replica.ProbePort, "/readyz")).Status);
+        }
+
+        var leader = reconciles.Single(p => p.Value > 0).Key;
+        var follower = reconciles.Single(p => p.Value == 0).Key;
+        Assert.Equal(1, simulator.Counters.PowerActions(302, "start"));
+
+        await leader.KillAsync();
+        var killedAt = Stopwatch.StartNew();
+        await harness.PatchContainerSpecAsync(name, new { powerState = "Stopped" });
+
+        await harness.WaitForContainerAsync(name, "True", Reasons.Stopped, TimeSpan.FromSeconds(40));
+        output.WriteLine($"the follower took over and converged {killedAt.Elapsed.TotalSeconds:F1} s after the leader was killed");
+        Assert.InRange(killedAt.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(25));
+        Assert.True(OperatorProcess.Sum(await follower.ScrapeAsync(), "controller_runtime_reconcile_total") > 0);
+        Assert.Equal(1, simulator.Counters.PowerActions(302, "shutdown"));
+    }
+
+    [Fact]
+    public async Task An_operator_killed_while_a_task_runs_resumes_it_without_sending_it_again()
+    {
+        var simulator = await harness.StartSimulatorAsync(new SimulatorOptions
+        {
+            TaskDuration = TimeSpan.FromSeconds(6),
+            ResourcesRefreshInterval = TimeSpan.FromMilliseconds(500),
+        });
+        simulator.Cluster.AddContainer(Stopped(303));
+        var provider = await harness.CreateProviderAsync(simulator);
+        var name = await harness.CreateContainerAsync(provider, 303);
+        var first = Start();
+
+        var pending = await harness.WaitForContainerAsync(name, c => c.Status.PendingTask is not null, "the start task is recorded");
+        await first.KillAsync();
+        Assert.False(simulator.Cluster.GetContainer(303)!.Running);
+        Assert.StartsWith("UPID:pve1:", pending.Status.PendingTask!.Upid);
+
+        Start();
+        var container = await harness.WaitForContainerAsync(name, "True", Reasons.Running, TimeSpan.FromSeconds(30));
+
+        Assert.Null(container.Status.PendingTask);
+        Assert.Equal(1, simulator.Counters.PowerActions(303, "start"));
+    }
+}

@@ -1,0 +1,370 @@
+using PveOperator.Controllers;
+using PveOperator.Entities;
+using PveOperator.Runtime;
+using PveOperator.Tests.Controllers.Fakes;
+using static PveOperator.Tests.Controllers.ContainerHarness;
+
+namespace PveOperator.Tests.Controllers;
+
+/// <summary>Failed tasks and backoff, answers that are not failures, permissions, locks and per-node action slots.</summary>
+public sealed class LxcContainerFailureTests : IDisposable
+{
+    private const string StartFailure = "startup for container '101' failed";
+    private readonly ContainerHarness h = new(new ContainerControllerSettings { MaxActionsPerNode = 2 });
+
+    public void Dispose() => h.Dispose();
+
+    private async Task<V1Alpha1LxcContainer> StartedAsync(int vmid = 101, string node = "pve1")
+    {
+        h.Pve.AddContainer(vmid, node, "stopped");
+        h.Sync();
+        var container = Container(vmid);
+        await h.ReconcileAsync(container);
+        Assert.NotNull(container.Status.PendingTask);
+        return container;
+    }
+
+    [Fact]
+    public async Task A_failed_task_stalls_with_its_exit_text_warns_and_backs_off_longer_each_time()
+    {
+        var container = await StartedAsync();
+        h.Pve.Finish(h.Pve.Issued[0], StartFailure);
+
+        var result = await h.ReconcileAsync(container);
+
+        Assert.Equal(After(TimeSpan.FromSeconds(5)), result);
+        Assert.Null(container.Status.PendingTask);
+        Assert.Equal(("False", Reasons.TaskFailed), Ready(container));
+        Assert.True(IsStalled(container));
+        Assert.False(IsReconciling(container));
+        var message = Condition(container, ConditionTypes.Ready).Message;
+        Assert.Contains(StartFailure, message, StringComparison.Ordinal);
+        Assert.Contains("retrying in 5s", message, StringComparison.Ordinal);
+        var warning = Assert.Single(h.Events.Warnings);
+        Assert.Equal((Reasons.TaskFailed, message), (warning.Reason, warning.Message));
+        Assert.Equal(0, h.Connection.ActionSlots.InUse("pve1"));
+
+        // Woken early (the snapshot changed, say): no new action while the backoff lasts, and the failure stays shown.
+        h.Clock.Advance(TimeSpan.FromSeconds(2));
+        var writes = h.Writer.Writes.Count;
+        var early = await h.ReconcileAsync(container);
+        Assert.Equal(After(TimeSpan.FromSeconds(3)), early);
+        Assert.Equal(1, h.Pve.CountOf("start"));
+        Assert.Equal(writes, h.Writer.Writes.Count);
+        Assert.Equal(("False", Reasons.TaskFailed), Ready(container));
+
+        // Once it is over, one new attempt; its failure doubles the wait.
+        h.Clock.Advance(TimeSpan.FromSeconds(3));
+        await h.ReconcileAsync(container);
+        Assert.Equal(2, h.Pve.CountOf("start"));
+        h.Pve.Finish(h.Pve.Issued[1], StartFailure);
+        var second = await h.ReconcileAsync(container);
+        Assert.Equal(After(TimeSpan.FromSeconds(10)), second);
+        Assert.Contains("retrying in 10s", Condition(container, ConditionTypes.Ready).Message, StringComparison.Ordinal);
+        Assert.Equal(2, h.Events.Warnings.Count());
+
+        h.Clock.Advance(TimeSpan.FromSeconds(9));
+        await h.ReconcileAsync(container);
+        Assert.Equal(2, h.Pve.CountOf("start"));
+    }
+
+    [Fact]
+    public async Task The_backoff_never_exceeds_its_maximum()
+    {
+        var container = await StartedAsync();
+        TimeSpan last = default;
+        for (var i = 0; i < 12; i++)
+        {
+            h.Pve.Finish(h.Pve.Issued[^1], StartFailure);
+            last = (await h.ReconcileAsync(container)).Delay;
+            h.Clock.Advance(last);
+            await h.ReconcileAsync(container);
+        }
+
+        Assert.Equal(h.Settings.FailureBackoffMax, last);
+    }
+
+    [Fact]
+    public async Task A_new_generation_lifts_the_backoff()
+    {
+        var container = await StartedAsync();
+        h.Pve.Finish(h.Pve.Issued[0], StartFailure);
+        await h.ReconcileAsync(container);
+
+        h.Clock.Advance(TimeSpan.FromSeconds(1));
+        container.Metadata.Generation = 2; // the user changed the spec: try it at once
+        await h.ReconcileAsync(container);
+
+        Assert.Equal(2, h.Pve.CountOf("start"));
+        Assert.Equal(("False", Reasons.Starting), Ready(container));
+        Assert.False(IsStalled(container));
+        Assert.Equal(2, container.Status.ObservedGeneration);
+    }
+
+    [Fact]
+    public async Task Success_after_failures_resets_the_backoff()
+    {
+        var container = await StartedAsync();
+        h.Pve.Finish(h.Pve.Issued[0], StartFailure);
+        await h.ReconcileAsync(container);
+        h.Clock.Advance(TimeSpan.FromSeconds(5));
+        await h.ReconcileAsync(container);
+        h.Pve.Finish(h.Pve.Issued[1]);
+        await h.ReconcileAsync(container);
+        Assert.Equal(("True", Reasons.Running), Ready(container));
+
+        h.Pve.Containers[101].Status = "stopped"; // stopped behind the operator's back
+        h.Clock.Advance(TimeSpan.FromMinutes(1));
+        h.Sync();
+        await h.ReconcileAsync(container);
+        h.Pve.Finish(h.Pve.Issued[2], StartFailure);
+
+        Assert.Equal(After(TimeSpan.FromSeconds(5)), await h.ReconcileAsync(container));
+    }
+
+    [Fact]
+    public async Task Already_running_is_not_a_failure_but_a_reason_to_look_again()
+    {
+        h.Pve.AddContainer(101, "pve1", "stopped");
+        h.Sync();
+        h.Pve.FailNext(FakePveClient.Start, PveErrors.AlreadyRunning(101));
+        var container = Container(101);
+
+        var result = await h.ReconcileAsync(container);
+
+        Assert.Equal(After(TimeSpan.Zero), result);
+        Assert.Null(container.Status.PendingTask);
+        Assert.Equal(("False", Reasons.Observing), Ready(container));
+        Assert.False(IsStalled(container));
+        Assert.Empty(h.Events.Warnings);
+        Assert.Equal(0, h.Connection.ActionSlots.InUse("pve1"));
+
+        h.Pve.Containers[101].Status = "running"; // what PVE meant; the snapshot still lags
+        var (_, calls) = await h.ReconcileCountingAsync(container);
+
+        Assert.Contains("status pve1/101", calls);
+        Assert.Equal(("True", Reasons.Running), Ready(container));
+        Assert.Equal(1, h.Pve.CountOf("start"));
+    }
+
+    [Fact]
+    public async Task An_unknown_outcome_is_not_sent_again_within_the_hold()
+    {
+        h.Pve.AddContainer(101, "pve1", "stopped");
+        h.Sync();
+        h.Pve.FailNext(FakePveClient.Start, PveErrors.OutcomeUnknown(101));
+        var container = Container(101);
+
+        var result = await h.ReconcileAsync(container);
+
+        Assert.Equal(After(h.Settings.TaskPollInterval), result);
+        Assert.Equal(("False", Reasons.Observing), Ready(container));
+        Assert.False(IsStalled(container));
+        Assert.Equal(0, h.Connection.ActionSlots.InUse("pve1"));
+
+        // Still stopped as far as anyone can tell, but the request may yet take effect: observe, do not re-send.
+        for (var waited = TimeSpan.Zero; waited + h.Settings.TaskPollInterval < h.Settings.UnknownOutcomeHold; waited += h.Settings.TaskPollInterval)
+        {
+            h.Clock.Advance(h.Settings.TaskPollInterval);
+            var (again, calls) = await h.ReconcileCountingAsync(container);
+            Assert.Equal(["status pve1/101"], calls);
+            Assert.Equal(After(h.Settings.TaskPollInterval), again);
+        }
+
+        Assert.Equal(1, h.Pve.CountOf("start"));
+        h.Clock.Advance(h.Settings.TaskPollInterval);
+        await h.ReconcileAsync(container);
+        Assert.Equal(2, h.Pve.CountOf("start"));
+        Assert.NotNull(container.Status.PendingTask);
+    }
+
+    [Fact]
+    public async Task An_unknown_outcome_that_did_happen_converges_without_a_second_start()
+    {
+        h.Pve.AddContainer(101, "pve1", "stopped");
+        h.Sync();
+        h.Pve.FailNext(FakePveClient.Start, PveErrors.OutcomeUnknown(101));
+        var container = Container(101);
+        await h.ReconcileAsync(container);
+
+        h.Pve.Containers[101].Status = "running";
+        h.Clock.Advance(h.Settings.TaskPollInterval);
+        await h.ReconcileAsync(container);
+
+        Assert.Equal(("True", Reasons.Running), Ready(container));
+        Assert.Equal(1, h.Pve.CountOf("start"));
+    }
+
+    [Fact]
+    public async Task Forbidden_names_the_missing_privilege_stalls_and_warns()
+    {
+        h.Pve.AddContainer(101, "pve1", "stopped");
+        h.Sync();
+        h.Pve.FailNext(FakePveClient.Start, PveErrors.Forbidden("/vms/101", "VM.PowerMgmt"));
+        var container = Container(101);
+
+        var result = await h.ReconcileAsync(container);
+
+        Assert.Equal(After(h.Settings.FailureBackoffBase), result);
+        Assert.Equal(("False", Reasons.PermissionDenied), Ready(container));
+        Assert.True(IsStalled(container));
+        var message = Condition(container, ConditionTypes.Ready).Message;
+        Assert.Contains("VM.PowerMgmt", message, StringComparison.Ordinal);
+        Assert.Contains("/vms/101", message, StringComparison.Ordinal);
+        var warning = Assert.Single(h.Events.Warnings);
+        Assert.Equal(Reasons.PermissionDenied, warning.Reason);
+        Assert.Null(container.Status.PendingTask);
+        Assert.Equal(0, h.Connection.ActionSlots.InUse("pve1"));
+    }
+
+    [Fact]
+    public async Task A_transient_error_is_progress_with_backoff_not_a_stall()
+    {
+        h.Pve.AddContainer(101, "pve1", "stopped");
+        h.Sync();
+        h.Pve.FailNext(FakePveClient.Status, PveErrors.Transient());
+        var container = Container(101);
+
+        var result = await h.ReconcileAsync(container);
+
+        Assert.Equal(After(h.Settings.FailureBackoffBase), result);
+        Assert.Equal(("False", Reasons.ActionFailed), Ready(container));
+        Assert.True(IsReconciling(container));
+        Assert.False(IsStalled(container));
+        Assert.Equal(0, h.Pve.CountOf("start"));
+    }
+
+    [Fact]
+    public async Task A_lock_seen_in_the_snapshot_blocks_the_action()
+    {
+        h.Pve.AddContainer(101, "pve1", "stopped").Lock = "backup";
+        h.Sync();
+        var container = Container(101);
+
+        var (result, calls) = await h.ReconcileCountingAsync(container);
+
+        Assert.Equal(["status pve1/101"], calls);
+        Assert.Equal(After(h.Settings.LockedRetry), result);
+        Assert.Equal(("False", Reasons.Locked), Ready(container));
+        Assert.Contains("backup", Condition(container, ConditionTypes.Ready).Message, StringComparison.Ordinal);
+        Assert.True(IsReconciling(container));
+        Assert.False(IsStalled(container));
+        Assert.Equal(0, h.Connection.ActionSlots.InUse("pve1"));
+
+        h.Pve.Containers[101].Lock = null; // the backup ended
+        h.Clock.Advance(h.Settings.LockedRetry);
+        h.Sync();
+        await h.ReconcileAsync(container);
+        Assert.Equal(1, h.Pve.CountOf("start"));
+    }
+
+    [Fact]
+    public async Task A_lock_only_status_current_shows_blocks_the_action_too()
+    {
+        h.Pve.AddContainer(101, "pve1", "stopped");
+        h.Sync();
+        h.Pve.Containers[101].Lock = "migrate"; // newer than the snapshot
+        var container = Container(101);
+
+        await h.ReconcileAsync(container);
+
+        Assert.Equal(("False", Reasons.Locked), Ready(container));
+        Assert.Equal(0, h.Pve.CountOf("start"));
+    }
+
+    [Fact]
+    public async Task A_locked_container_already_in_its_desired_state_is_ready()
+    {
+        h.Pve.AddContainer(101, "pve1", "stopped").Lock = "backup";
+        h.Sync();
+        var container = Container(101, PowerState.Stopped);
+
+        await h.ReconcileAsync(container);
+
+        Assert.Equal(("True", Reasons.Stopped), Ready(container));
+    }
+
+    [Fact]
+    public async Task A_full_node_makes_further_containers_wait_for_a_slot_without_calling_pve()
+    {
+        var first = await StartedAsync(101);
+        var second = await StartedAsync(102);
+        var elsewhere = await StartedAsync(201, "pve2"); // another node has its own slots
+        Assert.Equal(2, h.Connection.ActionSlots.InUse("pve1"));
+        h.Pve.AddContainer(103, "pve1", "stopped");
+        h.Sync();
+        var third = Container(103);
+
+        var (waiting, _) = await h.ReconcileCountingAsync(third);
+
+        Assert.Equal(After(h.Settings.SlotWaitInterval), waiting);
+        Assert.Equal(("False", Reasons.WaitingForSlot), Ready(third));
+        Assert.True(IsReconciling(third));
+        Assert.Null(third.Status.PendingTask);
+        Assert.Equal(3, h.Pve.CountOf("start"));
+        var writes = h.Writer.Writes.Count;
+
+        for (var i = 0; i < 3; i++)
+        {
+            h.Clock.Advance(h.Settings.SlotWaitInterval);
+            var (again, calls) = await h.ReconcileCountingAsync(third);
+            Assert.Equal(After(h.Settings.SlotWaitInterval), again);
+            Assert.Empty(calls);
+        }
+
+        Assert.Equal(writes, h.Writer.Writes.Count);
+
+        // The first task ends: its poll gives the slot back, and the waiting container takes it.
+        h.Pve.Finish(h.Pve.Issued[0]);
+        await h.ReconcileAsync(first);
+        Assert.Equal(1, h.Connection.ActionSlots.InUse("pve1"));
+        h.Clock.Advance(h.Settings.SlotWaitInterval);
+        await h.ReconcileAsync(third);
+
+        Assert.Equal(4, h.Pve.CountOf("start"));
+        Assert.Equal(("False", Reasons.Starting), Ready(third));
+        Assert.Equal(2, h.Connection.ActionSlots.InUse("pve1"));
+        Assert.NotNull(second.Status.PendingTask);
+        Assert.NotNull(elsewhere.Status.PendingTask);
+    }
+
+    [Fact]
+    public async Task A_waiting_container_started_by_someone_else_becomes_ready_without_an_action()
+    {
+        await StartedAsync(101);
+        await StartedAsync(102);
+        h.Pve.AddContainer(103, "pve1", "stopped");
+        h.Sync();
+        var third = Container(103);
+        await h.ReconcileAsync(third);
+        Assert.Equal(("False", Reasons.WaitingForSlot), Ready(third));
+
+        h.Pve.Containers[103].Status = "running"; // started by hand; the next sync shows it
+        h.Clock.Advance(TimeSpan.FromSeconds(30));
+        h.Sync();
+        await h.ReconcileAsync(third);
+
+        Assert.Equal(("True", Reasons.Running), Ready(third));
+        Assert.Equal(2, h.Pve.CountOf("start"));
+    }
+
+    [Fact]
+    public async Task A_waiting_container_confirms_its_state_once_a_slot_is_free_before_acting()
+    {
+        await StartedAsync(101);
+        await StartedAsync(102);
+        h.Pve.AddContainer(103, "pve1", "stopped");
+        h.Sync();
+        var third = Container(103);
+        await h.ReconcileAsync(third);
+
+        h.Pve.Containers[103].Status = "running"; // started by hand; the snapshot has not seen it yet
+        h.Connection.ActionSlots.Release("apps/web-101");
+        var (_, calls) = await h.ReconcileCountingAsync(third);
+
+        Assert.Equal("status pve1/103", calls[0]);
+        Assert.DoesNotContain("start pve1/103", calls);
+        Assert.Equal(("True", Reasons.Running), Ready(third));
+        Assert.Equal(2, h.Pve.CountOf("start"));
+    }
+}

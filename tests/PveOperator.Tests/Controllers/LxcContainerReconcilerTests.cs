@@ -1,0 +1,330 @@
+using PveOperator.Controllers;
+using PveOperator.Entities;
+using PveOperator.Proxmox;
+using PveOperator.Runtime;
+using static PveOperator.Tests.Controllers.ContainerHarness;
+
+namespace PveOperator.Tests.Controllers;
+
+/// <summary>Locating a container, the steady state, and one power action from POST to its task's end.</summary>
+public sealed class LxcContainerReconcilerTests : IDisposable
+{
+    private readonly ContainerHarness h = new();
+
+    public void Dispose() => h.Dispose();
+
+    [Fact]
+    public async Task A_missing_provider_is_reported_as_not_ready_without_touching_pve()
+    {
+        h.Registry.Remove(ProviderName);
+        h.ProviderExists = false;
+        var container = Container(101);
+
+        var (result, calls) = await h.ReconcileCountingAsync(container);
+
+        Assert.Empty(calls);
+        Assert.Equal(After(h.Settings.ProviderNotReadyRetry), result);
+        Assert.Equal(("False", Reasons.ProviderNotReady), Ready(container));
+        Assert.True(IsStalled(container));
+        Assert.Contains("ProxmoxProvider lab not found", Condition(container, ConditionTypes.Ready).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_provider_not_connected_yet_is_progress_not_a_stall()
+    {
+        h.Registry.Remove(ProviderName);
+        var container = Container(101);
+
+        await h.ReconcileAsync(container);
+
+        Assert.Equal(("False", Reasons.ProviderNotReady), Ready(container));
+        Assert.True(IsReconciling(container));
+        Assert.False(IsStalled(container));
+    }
+
+    [Fact]
+    public async Task A_provider_that_is_not_ready_passes_its_reason_on()
+    {
+        h.Connection.Health = new ProviderHealth(false, Reasons.AuthenticationFailed, "PVE refused token operator@pve!k8s", Stalled: true);
+        var container = Container(101);
+
+        var (result, calls) = await h.ReconcileCountingAsync(container);
+
+        Assert.Empty(calls);
+        Assert.Equal(After(h.Settings.ProviderNotReadyRetry), result);
+        Assert.Equal(("False", Reasons.ProviderNotReady), Ready(container));
+        Assert.True(IsStalled(container));
+        Assert.Contains(Reasons.AuthenticationFailed, Condition(container, ConditionTypes.Ready).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_pinned_node_outside_the_cluster_is_not_found_and_the_available_nodes_are_listed()
+    {
+        h.Pve.AddContainer(101, "pve1", "stopped");
+        h.Sync();
+        var container = Container(101, node: "pve9");
+
+        var (result, calls) = await h.ReconcileCountingAsync(container);
+
+        Assert.Empty(calls);
+        Assert.Equal(After(h.Settings.NotFoundRetry), result);
+        Assert.Equal(("False", Reasons.NotFound), Ready(container));
+        Assert.True(IsStalled(container));
+        var message = Condition(container, ConditionTypes.Ready).Message;
+        Assert.Contains("pve9", message, StringComparison.Ordinal);
+        Assert.Contains("pve1, pve2", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_vmid_on_no_node_is_not_found()
+    {
+        h.Pve.AddContainer(101, "pve1", "running");
+        h.Sync();
+        var container = Container(999);
+
+        var (result, calls) = await h.ReconcileCountingAsync(container);
+
+        Assert.Empty(calls);
+        Assert.Equal(After(h.Settings.NotFoundRetry), result);
+        Assert.Equal(("False", Reasons.NotFound), Ready(container));
+        var message = Condition(container, ConditionTypes.Ready).Message;
+        Assert.Contains("CT 999", message, StringComparison.Ordinal);
+        Assert.Contains("pve1, pve2", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_converged_running_container_costs_no_pve_call_and_no_status_write()
+    {
+        h.Pve.AddContainer(101, "pve1", "running").Name = "web01";
+        h.Pve.Addresses[101] = Addresses.Of(("eth0", "BC:24:11:00:00:01", ["192.168.1.51/24"]));
+        h.Sync();
+        var container = Container(101);
+
+        var (first, _) = await h.ReconcileCountingAsync(container);
+
+        Assert.Equal(("True", Reasons.Running), Ready(container));
+        Assert.Null(FindCondition(container, ConditionTypes.Reconciling));
+        Assert.Null(FindCondition(container, ConditionTypes.Stalled));
+        Assert.Equal(("pve1", "running", true, "web01"), (container.Status.Node, container.Status.State, container.Status.Running, container.Status.Hostname));
+        Assert.Equal(1, container.Status.ObservedGeneration);
+        Assert.True(first.Delay > TimeSpan.Zero && first.Delay <= h.Settings.ResyncInterval);
+        var writes = h.Writer.Writes.Count;
+
+        h.Clock.Advance(TimeSpan.FromSeconds(30));
+        h.Sync();
+        var (_, calls) = await h.ReconcileCountingAsync(container);
+
+        Assert.Empty(calls);
+        Assert.Equal(writes, h.Writer.Writes.Count);
+        Assert.Equal(("True", Reasons.Running), Ready(container));
+        Assert.Empty(h.Events.Events);
+    }
+
+    [Fact]
+    public async Task A_converged_stopped_container_costs_no_pve_call_and_no_status_write()
+    {
+        h.Pve.AddContainer(101, "pve1", "stopped");
+        h.Sync();
+        var container = Container(101, PowerState.Stopped);
+
+        var (first, firstCalls) = await h.ReconcileCountingAsync(container);
+
+        Assert.Equal(["status pve1/101"], firstCalls); // nothing observed yet: confirm once
+        Assert.Equal(After(h.Settings.ResyncInterval), first);
+        Assert.Equal(("True", Reasons.Stopped), Ready(container));
+        Assert.False(container.Status.Running);
+        var writes = h.Writer.Writes.Count;
+
+        h.Clock.Advance(TimeSpan.FromMinutes(1));
+        h.Sync();
+        var (second, calls) = await h.ReconcileCountingAsync(container);
+
+        Assert.Empty(calls);
+        Assert.Equal(first, second);
+        Assert.Equal(writes, h.Writer.Writes.Count);
+    }
+
+    [Fact]
+    public async Task A_stopped_container_that_should_run_is_started_once_and_the_upid_is_stored_before_anything_else()
+    {
+        h.Pve.AddContainer(101, "pve1", "stopped");
+        h.Sync();
+        var container = Container(101, PowerState.Running);
+
+        var (result, calls) = await h.ReconcileCountingAsync(container);
+
+        Assert.Equal(["status pve1/101", "start pve1/101"], calls);
+        Assert.Equal(After(h.Settings.TaskPollInterval), result);
+        var upid = Assert.Single(h.Pve.Issued);
+        var pending = container.Status.PendingTask;
+        Assert.NotNull(pending);
+        Assert.Equal((upid.Raw, "start"), (pending.Upid, pending.Action));
+        Assert.Equal(h.Clock.GetUtcNow().UtcDateTime, pending.StartedAt);
+        Assert.Equal(("False", Reasons.Starting), Ready(container));
+        Assert.True(IsReconciling(container));
+        Assert.False(IsStalled(container));
+        Assert.Equal(("pve1", false), (container.Status.Node, container.Status.Running));
+
+        // POST, then the status with the UPID, then the event: a crash after the POST cannot lose the task.
+        var posted = h.Journal.IndexOf("pve start");
+        var stored = h.Journal.Entries.ToList().FindIndex(e => e.StartsWith("write", StringComparison.Ordinal) && e.Contains(upid.Raw, StringComparison.Ordinal));
+        var announced = h.Journal.IndexOf("event Normal Starting");
+        Assert.True(posted >= 0 && posted < stored && stored < announced, string.Join("\n", h.Journal.Entries));
+        Assert.Single(h.Writer.Writes); // the final write of the reconcile found nothing new
+        Assert.Equal(1, h.Connection.ActionSlots.InUse("pve1"));
+    }
+
+    [Fact]
+    public async Task A_running_task_is_only_polled_and_never_sent_again()
+    {
+        h.Pve.AddContainer(101, "pve1", "stopped");
+        h.Sync();
+        var container = Container(101);
+        await h.ReconcileAsync(container);
+        var writes = h.Writer.Writes.Count;
+
+        for (var i = 0; i < 3; i++)
+        {
+            h.Clock.Advance(h.Settings.TaskPollInterval);
+            h.Sync();
+            var (result, calls) = await h.ReconcileCountingAsync(container);
+
+            Assert.Equal([$"task {h.Pve.Issued[0].Raw}"], calls);
+            Assert.Equal(After(h.Settings.TaskPollInterval), result);
+        }
+
+        Assert.Equal(1, h.Pve.CountOf("start"));
+        Assert.Equal(writes, h.Writer.Writes.Count);
+        Assert.Equal(("False", Reasons.Starting), Ready(container));
+    }
+
+    [Fact]
+    public async Task After_a_restart_the_pending_task_is_resumed_and_holds_its_slot()
+    {
+        h.Pve.AddContainer(101, "pve1", "stopped");
+        h.Sync();
+        var container = Container(101);
+        await h.ReconcileAsync(container);
+
+        h.Connect(); // the operator restarted: memory and slots are gone, the status kept the UPID
+        var (result, calls) = await h.ReconcileCountingAsync(container);
+
+        Assert.Equal([$"task {h.Pve.Issued[0].Raw}"], calls);
+        Assert.Equal(After(h.Settings.TaskPollInterval), result);
+        Assert.Equal(1, h.Connection.ActionSlots.InUse("pve1"));
+        Assert.Equal(1, h.Pve.CountOf("start"));
+    }
+
+    [Fact]
+    public async Task A_finished_task_is_cleared_and_the_container_re_read_even_though_the_snapshot_lags()
+    {
+        h.Pve.AddContainer(101, "pve1", "stopped");
+        h.Sync();
+        var container = Container(101);
+        await h.ReconcileAsync(container);
+        h.Pve.Finish(h.Pve.Issued[0]);
+        h.Clock.Advance(TimeSpan.FromSeconds(2));
+
+        var (result, calls) = await h.ReconcileCountingAsync(container); // the snapshot still says stopped
+
+        Assert.Equal([$"task {h.Pve.Issued[0].Raw}", "status pve1/101", "addresses pve1/101"], calls);
+        Assert.Null(container.Status.PendingTask);
+        Assert.Equal(("True", Reasons.Running), Ready(container));
+        Assert.Null(FindCondition(container, ConditionTypes.Reconciling));
+        Assert.True(container.Status.Running);
+        Assert.Equal("running", container.Status.State);
+        Assert.Equal(0, h.Connection.ActionSlots.InUse("pve1"));
+        Assert.Equal(RequeueMode.After, result.Mode);
+
+        // Until the snapshot has caught up, the fresh read wins: no "correcting" the container just started.
+        h.Clock.Advance(TimeSpan.FromSeconds(3));
+        var (_, again) = await h.ReconcileCountingAsync(container);
+        Assert.Contains("status pve1/101", again);
+        Assert.Equal(1, h.Pve.CountOf("start"));
+        Assert.Equal(("True", Reasons.Running), Ready(container));
+    }
+
+    [Fact]
+    public async Task A_task_the_node_forgot_is_dropped_and_the_container_re_observed()
+    {
+        h.Pve.AddContainer(101, "pve1", "stopped");
+        h.Sync();
+        var container = Container(101);
+        await h.ReconcileAsync(container);
+        h.Pve.Containers[101].Status = "running"; // it did start ...
+        h.Pve.Tasks.Clear();                       // ... but the node rebooted and forgot the task
+        h.Clock.Advance(TimeSpan.FromSeconds(2));
+
+        await h.ReconcileAsync(container);
+
+        Assert.Null(container.Status.PendingTask);
+        Assert.Equal(("True", Reasons.Running), Ready(container));
+        Assert.Equal(0, h.Connection.ActionSlots.InUse("pve1"));
+        Assert.Equal(1, h.Pve.CountOf("start"));
+    }
+
+    [Theory]
+    [InlineData(null, null, "timeout=60 forceStop=True")]
+    [InlineData(120, false, "timeout=120 forceStop=False")]
+    [InlineData(0, true, "timeout=0 forceStop=True")]
+    public async Task A_running_container_that_should_stop_is_shut_down_as_the_spec_says(int? timeout, bool? forceStop, string expected)
+    {
+        h.Pve.AddContainer(101, "pve1", "running");
+        h.Sync();
+        var container = Container(101, PowerState.Stopped);
+        if (timeout is not null || forceStop is not null)
+        {
+            container.Spec.Shutdown = new ShutdownSpec { TimeoutSeconds = timeout, ForceStop = forceStop };
+        }
+
+        var (result, calls) = await h.ReconcileCountingAsync(container);
+
+        Assert.Equal(["status pve1/101", $"shutdown pve1/101 {expected}"], calls);
+        Assert.Equal(After(h.Settings.TaskPollInterval), result);
+        Assert.Equal("shutdown", container.Status.PendingTask?.Action);
+        Assert.Equal(("False", Reasons.Stopping), Ready(container));
+
+        h.Pve.Finish(h.Pve.Issued[0]);
+        await h.ReconcileAsync(container);
+
+        Assert.Equal(("True", Reasons.Stopped), Ready(container));
+        Assert.False(container.Status.Running);
+        Assert.Null(container.Status.PendingTask);
+    }
+
+    [Fact]
+    public async Task The_status_follows_a_container_that_migrated()
+    {
+        h.Pve.AddContainer(101, "pve1", "running");
+        h.Sync();
+        var container = Container(101);
+        await h.ReconcileAsync(container);
+        Assert.Equal("pve1", container.Status.Node);
+
+        h.Pve.Containers[101].Node = "pve2";
+        h.Clock.Advance(TimeSpan.FromSeconds(30));
+        h.Sync();
+        var (_, calls) = await h.ReconcileCountingAsync(container);
+
+        Assert.Equal("pve2", container.Status.Node);
+        Assert.Equal(("True", Reasons.Running), Ready(container));
+        Assert.Contains("pve2", Condition(container, ConditionTypes.Ready).Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(calls, c => c.Contains("pve1", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_container_moved_away_from_its_pinned_node_is_not_found_there()
+    {
+        h.Pve.AddContainer(101, "pve2", "running");
+        h.Sync();
+        var container = Container(101, node: "pve1");
+
+        var (result, calls) = await h.ReconcileCountingAsync(container);
+
+        Assert.Equal(["status pve1/101"], calls);
+        Assert.Equal(("False", Reasons.NotFound), Ready(container));
+        Assert.True(IsStalled(container));
+        Assert.Equal(After(h.Settings.NotFoundRetry), result);
+        Assert.Equal(0, h.Pve.CountOf("start"));
+    }
+}
