@@ -199,7 +199,8 @@ public sealed class PveFaultTests(ControlPlaneFixture controlPlane, ITestOutputH
         }
 
         // Down for 15 s in all, the operator retrying meanwhile.
-        await Task.Delay(TimeSpan.FromSeconds(15) - cutAt.Elapsed);
+        var rest = TimeSpan.FromSeconds(15) - cutAt.Elapsed;
+        await Task.Delay(rest > TimeSpan.Zero ? rest : TimeSpan.Zero);
         restore();
 
         await RecoverAsync(fleet, fault);
