@@ -40,6 +40,9 @@ public sealed class ProviderConnection(
 
     public bool IsReady => health.Ready;
 
+    /// <summary>Syncs of a connected provider that failed in a row (reset by a successful sync).</summary>
+    public int FailedSyncsInARow { get; set; }
+
     public ContainerMemory MemoryOf(int vmid) => Containers.GetOrAdd(vmid, _ => new ContainerMemory());
 
     public void Dispose() => client?.Dispose();

@@ -24,6 +24,9 @@ internal sealed partial class ProxmoxProviderReconciler(
     public static readonly TimeSpan DefaultSyncInterval = TimeSpan.FromSeconds(30);
     public const string FinalizerName = "pve-operator.io/provider";
 
+    /// <summary>Syncs that must fail in a row before a connected provider is reported Unreachable.</summary>
+    public const int UnreachableAfterFailedSyncs = 3;
+
     public async Task<ReconcileResult> ReconcileAsync(V1Alpha1ProxmoxProvider provider, CancellationToken cancellationToken)
     {
         var name = provider.Metadata.Name;
@@ -58,6 +61,7 @@ internal sealed partial class ProxmoxProviderReconciler(
             var message = $"connected to PVE {info.Version.Version} ({(info.IsStandalone ? "standalone node" : $"cluster {info.Name}")}), " +
                 $"{info.Nodes.Count} node(s): {nodeNames}; {snapshot.Count} container(s)";
             connection.Health = new ProviderHealth(true, Reasons.Connected, message, Stalled: false);
+            connection.FailedSyncsInARow = 0;
 
             if (!wasReady)
             {
@@ -201,6 +205,15 @@ internal sealed partial class ProxmoxProviderReconciler(
         V1Alpha1ProxmoxProvider provider, string reason, string message, TimeSpan retry, CancellationToken cancellationToken)
     {
         var name = provider.Metadata.Name;
+        if (reason == Reasons.Unreachable && registry.TryGet(name, out var current) && current.IsReady
+            && ++current.FailedSyncsInARow < UnreachableAfterFailedSyncs)
+        {
+            // One lost sync (a 596 from a busy node, a blip) is no reason to flip every container to not Ready:
+            // keep the last snapshot and look again soon; only failures in a row make the provider Unreachable.
+            LogSyncFailed(name, current.FailedSyncsInARow, message);
+            return ReconcileResult.RequeueAfter(retry < TimeSpan.FromSeconds(5) ? retry : TimeSpan.FromSeconds(5));
+        }
+
         // Only an unreachable API may come back by itself; the other reasons need a change by a human.
         var stalled = reason != Reasons.Unreachable;
         var health = new ProviderHealth(false, reason, message, stalled);
@@ -255,6 +268,9 @@ internal sealed partial class ProxmoxProviderReconciler(
 
     private static string Trimmed(Exception error) => error.Message.TrimEnd('.', ' ', '\n');
 
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Provider {Provider}: sync failed ({Count} in a row), keeping the last snapshot: {Detail}")]
+    private partial void LogSyncFailed(string provider, int count, string detail);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Provider {Provider} disconnected")]
     private partial void LogDisconnected(string provider);

@@ -106,6 +106,8 @@ internal static class OperatorHost
         var manager = new ControllerManager(client, loggerFactory, new ControllerManagerOptions
         {
             MetricsRegistry = registry,
+            // A few informers retrying every 5 s cost the API server nothing; waiting 30 s after it is back would.
+            Informers = new InformerOptions { MaxBackoff = TimeSpan.FromSeconds(5) },
             LeaderElection = options.LeaderElect
                 ? new LeaderElectionSettings(options.LeaderElectionNamespace, options.LeaderElectionId)
                 : null,
@@ -127,6 +129,9 @@ internal static class OperatorHost
         {
             o.Name = "proxmoxprovider";
             o.FinalizerName = ProxmoxProviderReconciler.FinalizerName;
+            // Providers are few and every container's observation hangs on their sync: after a Kubernetes API
+            // outage they must look again within seconds, not after minutes of doubled backoff.
+            o.BackoffMaxDelay = TimeSpan.FromSeconds(5);
             // The status records each sync's time: reacting to our own writes would sync in a loop.
             o.IgnoreStatusOnlyUpdates = true;
             o.MaxConcurrentReconciles = options.MaxConcurrentReconciles;

@@ -132,8 +132,10 @@ public sealed class OperatorProcessTests(ControlPlaneFixture controlPlane, ITest
         Assert.False(simulator.Cluster.GetContainer(303)!.Running);
         Assert.StartsWith("UPID:pve1:", pending.Status.PendingTask!.Upid);
 
+        var restarted = Stopwatch.StartNew();
         await StartAsync();
         var container = await harness.WaitForContainerAsync(name, "True", Reasons.Running, TimeSpan.FromSeconds(30));
+        output.WriteLine($"Ready {restarted.Elapsed.TotalSeconds:F1} s after the restart (the task itself ran 6 s)");
 
         Assert.Null(container.Status.PendingTask);
         Assert.Equal(1, simulator.Counters.PowerActions(303, "start"));

@@ -263,7 +263,16 @@ public sealed class ProxmoxProviderReconcilerTests : IDisposable
         var client = factory.Last;
 
         client.FailAlways(FakePveClient.ClusterStatusOp, PveErrors.Transient());
-        clock.Advance(TimeSpan.FromSeconds(30));
+        for (var failed = 1; failed < ProxmoxProviderReconciler.UnreachableAfterFailedSyncs; failed++)
+        {
+            // A lost sync or two leave the provider (and so every container) Ready on the last snapshot.
+            clock.Advance(TimeSpan.FromSeconds(5));
+            Assert.Equal(ReconcileResult.RequeueAfter(TimeSpan.FromSeconds(5)), await ReconcileAsync(provider));
+            Assert.Equal("True", Condition(provider.Status, ConditionTypes.Ready).Status);
+            Assert.Equal([ProviderName], notifier.ProvidersChanged);
+        }
+
+        clock.Advance(TimeSpan.FromSeconds(5));
         await ReconcileAsync(provider);
         clock.Advance(TimeSpan.FromSeconds(30));
         await ReconcileAsync(provider);
