@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using k8s;
 using PveOperator.Controllers;
 using PveOperator.Entities;
 using PveOperator.IntegrationTests.Infrastructure;
@@ -103,9 +104,21 @@ public sealed class OperatorProcessTests(ControlPlaneFixture controlPlane, ITest
         var follower = reconciles.Single(p => p.Value == 0).Key;
         Assert.Equal(1, simulator.Counters.PowerActions(302, "start"));
 
+        var leaseName = $"lease-{harness.Namespace}";
+        var holderBefore = (await harness.Kube.CoordinationV1.ReadNamespacedLeaseAsync(leaseName, OperatorIdentity.ServiceAccountNamespace)).Spec.HolderIdentity;
         await leader.KillAsync();
         var killedAt = Stopwatch.StartNew();
         await harness.PatchContainerSpecAsync(name, new { powerState = "Stopped" });
+
+        // The follower may take the Lease only once it has expired: at most its duration (15 s) after the last
+        // renewal, plus one retry period (2 s) until the follower tries again.
+        await Poll.UntilAsync(async () =>
+            (await harness.Kube.CoordinationV1.ReadNamespacedLeaseAsync(leaseName, OperatorIdentity.ServiceAccountNamespace)).Spec.HolderIdentity
+                is { Length: > 0 } holder && holder != holderBefore,
+            "the follower holds the Lease", TimeSpan.FromSeconds(30));
+        var takeover = killedAt.Elapsed;
+        output.WriteLine($"the follower held the Lease {takeover.TotalSeconds:F1} s after the leader was killed");
+        Assert.InRange(takeover, TimeSpan.Zero, TimeSpan.FromSeconds(15 + 2 + 1));
 
         await harness.WaitForContainerAsync(name, "True", Reasons.Stopped, TimeSpan.FromSeconds(40));
         output.WriteLine($"the follower took over and converged {killedAt.Elapsed.TotalSeconds:F1} s after the leader was killed");
