@@ -7,8 +7,11 @@ public sealed record ContainerControllerSettings
     public TimeSpan TaskPollInterval { get; init; } = TimeSpan.FromSeconds(1);
     /// <summary>Power actions (tasks) in flight at once per PVE node; more would run into PVE's 10 s lock timeouts.</summary>
     public int MaxActionsPerNode { get; init; } = 4;
-    /// <summary>How soon a container waiting for a free action slot looks again.</summary>
-    public TimeSpan SlotWaitInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+    /// <summary>
+    /// How soon a container waiting for a free action slot looks again on its own. Only a safety net: a freed slot
+    /// wakes the next waiter at once, so a thousand waiting containers do not poll.
+    /// </summary>
+    public TimeSpan SlotWaitInterval { get; init; } = TimeSpan.FromMinutes(1);
     /// <summary>After an action this long the cluster snapshot (which lags ~10 s) is confirmed with status/current.</summary>
     public TimeSpan SnapshotLag { get; init; } = TimeSpan.FromSeconds(15);
     /// <summary>A power action whose outcome is unknown is not repeated within this time; the container is re-observed.</summary>

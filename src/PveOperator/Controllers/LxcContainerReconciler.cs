@@ -140,6 +140,8 @@ internal sealed partial class LxcContainerReconciler(
             if (running == (desired == PowerState.Running))
             {
                 memory.Succeeded();
+                // Holds no slot here; if a freed slot woke it, it passes to the next waiting container.
+                connection.ActionSlots.Release(EntityKey.Of(work.Container));
                 var next = running
                     ? await RefreshAddressesAsync(work, connection, memory, node, cancellationToken)
                     : ClearAddresses(work, memory);

@@ -7,7 +7,8 @@ namespace PveOperator.Controllers;
 /// What the operator holds for one ProxmoxProvider: its PVE client and node pool, the latest cluster snapshot,
 /// whether it is usable, and the per-container bookkeeping that must outlive a single reconcile.
 /// </summary>
-public sealed class ProviderConnection(string providerName, IPveClient? client, PveClientSettings? settings, int maxActionsPerNode) : IDisposable
+public sealed class ProviderConnection(
+    string providerName, IPveClient? client, PveClientSettings? settings, int maxActionsPerNode, Action<string>? wakeContainer = null) : IDisposable
 {
     private readonly PveNodePool noNodes = new();
     private volatile PveClusterSnapshot? snapshot;
@@ -20,7 +21,8 @@ public sealed class ProviderConnection(string providerName, IPveClient? client, 
     /// <summary>The settings the client was built from; different settings (a rotated secret, say) need a new client.</summary>
     public PveClientSettings? Settings { get; } = settings;
     public PveNodePool Nodes => client?.Nodes ?? noNodes;
-    public NodeActionSlots ActionSlots { get; } = new(maxActionsPerNode);
+    /// <summary>Per-node power-action slots; a freed slot wakes the next waiting container through <c>wakeContainer</c>.</summary>
+    public NodeActionSlots ActionSlots { get; } = new(maxActionsPerNode, wakeContainer);
     public ConcurrentDictionary<int, ContainerMemory> Containers { get; } = new();
 
     public PveClusterSnapshot? Snapshot

@@ -121,7 +121,7 @@ internal sealed partial class ProxmoxProviderReconciler(
             return existing;
         }
 
-        var connection = new ProviderConnection(name, clientFactory.Create(settings), settings, containerSettings.MaxActionsPerNode)
+        var connection = new ProviderConnection(name, clientFactory.Create(settings), settings, containerSettings.MaxActionsPerNode, containers.Wake)
         {
             Health = existing?.Health ?? ProviderHealth.Connecting,
         };
