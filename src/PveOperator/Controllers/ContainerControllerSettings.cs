@@ -3,8 +3,13 @@ namespace PveOperator.Controllers;
 /// <summary>Timings and limits of the LxcContainer controller.</summary>
 public sealed record ContainerControllerSettings
 {
-    /// <summary>How often a pending PVE task is polled.</summary>
+    /// <summary>How often a pending PVE task is polled at most (until the provider's tasks were seen ending, always).</summary>
     public TimeSpan TaskPollInterval { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// The shortest wait between polls of a pending task. Once tasks were seen ending, a task is polled about when it
+    /// should be done and then at this interval, backing off to <see cref="TaskPollInterval"/> as it overruns.
+    /// </summary>
+    public TimeSpan TaskPollMinInterval { get; init; } = TimeSpan.FromMilliseconds(100);
     /// <summary>Power actions (tasks) in flight at once per PVE node; more would run into PVE's 10 s lock timeouts.</summary>
     public int MaxActionsPerNode { get; init; } = 4;
     /// <summary>

@@ -203,11 +203,15 @@ internal sealed partial class LxcContainerReconciler(
             return null;
         }
 
+        var sincePost = work.Now.UtcDateTime - DateTime.SpecifyKind(pending.StartedAt, DateTimeKind.Utc);
         if (task.IsRunning)
         {
-            return ReconcileResult.RequeueAfter(settings.TaskPollInterval);
+            memory.TaskSeenRunning(sincePost);
+            return ReconcileResult.RequeueAfter(NextTaskPoll(connection, pending.Action, sincePost));
         }
 
+        connection.TaskTimings.Observe(pending.Action, memory.TaskLastSeenRunning, sincePost, settings.TaskPollMinInterval);
+        memory.TaskEnded();
         work.Status.PendingTask = null;
         connection.ActionSlots.Release(key);
         memory.ActionSettled(work.Now, settings.SnapshotLag);
@@ -276,8 +280,12 @@ internal sealed partial class LxcContainerReconciler(
         // The UPID must reach the API server before anything else can happen, so a restart resumes instead of re-sending.
         await WriteStatusAsync(work, cancellationToken);
         await events.NormalAsync(work.Container, verb, $"{action} of CT {vmid} on {node} sent", cancellationToken);
-        return ReconcileResult.RequeueAfter(settings.TaskPollInterval);
+        memory.TaskEnded();
+        return ReconcileResult.RequeueAfter(NextTaskPoll(connection, action, TimeSpan.Zero));
     }
+
+    private TimeSpan NextTaskPoll(ProviderConnection connection, string action, TimeSpan sincePost) =>
+        connection.TaskTimings.NextPoll(action, sincePost, settings.TaskPollMinInterval, settings.TaskPollInterval);
 
     private async Task<TimeSpan> RefreshAddressesAsync(
         ContainerReconcile work, ProviderConnection connection, ContainerMemory memory, string node, CancellationToken cancellationToken)

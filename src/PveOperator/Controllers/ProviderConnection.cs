@@ -24,6 +24,8 @@ public sealed class ProviderConnection(
     /// <summary>Per-node power-action slots; a freed slot wakes the next waiting container through <c>wakeContainer</c>.</summary>
     public NodeActionSlots ActionSlots { get; } = new(maxActionsPerNode, wakeContainer);
     public ConcurrentDictionary<int, ContainerMemory> Containers { get; } = new();
+    /// <summary>How long this cluster's tasks take, for polling them when they should be done.</summary>
+    public TaskTimings TaskTimings { get; } = new();
 
     public PveClusterSnapshot? Snapshot
     {
