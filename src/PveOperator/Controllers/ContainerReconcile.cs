@@ -10,6 +10,10 @@ internal sealed class ContainerReconcile(V1Alpha1LxcContainer container, LxcCont
     public DateTimeOffset Now { get; } = now;
     public PowerState Desired => Container.Spec.PowerState ?? PowerState.Running;
     public bool Converged { get; private set; }
+    /// <summary>Nothing was observed: the resource's status stays as it is (not even observedGeneration moves).</summary>
+    public bool StatusLeftAsItIs { get; private set; }
+
+    public void LeaveStatus() => StatusLeftAsItIs = true;
 
     private long? Generation => Container.Metadata.Generation;
 

@@ -26,7 +26,11 @@ internal sealed partial class LxcContainerReconciler(
     {
         var work = new ContainerReconcile(container, StatusCopy.Of(container.Status), clock.GetUtcNow());
         var result = await DriveAsync(work, work.Desired, cancellationToken);
-        await WriteStatusAsync(work, cancellationToken);
+        if (!work.StatusLeftAsItIs)
+        {
+            await WriteStatusAsync(work, cancellationToken);
+        }
+
         return result;
     }
 
@@ -73,10 +77,16 @@ internal sealed partial class LxcContainerReconciler(
         var providerName = spec.ProviderRef.Name;
         if (!registry.TryGet(providerName, out var connection) || !connection.IsReady)
         {
+            if (connection is null && providerExists(providerName))
+            {
+                // The operator just started and the provider's first sync is under way; it wakes every container when
+                // it is done. Saying "not ready" now would flip a thousand Ready containers and back, for nothing.
+                work.LeaveStatus();
+                return ReconcileResult.RequeueAfter(settings.ProviderNotReadyRetry);
+            }
+
             var (message, stalled) = connection is null
-                ? (providerExists(providerName)
-                    ? ($"ProxmoxProvider {providerName} is not connected yet", false)
-                    : ($"ProxmoxProvider {providerName} not found (or being deleted): create it or fix spec.providerRef.name", true))
+                ? ($"ProxmoxProvider {providerName} not found (or being deleted): create it or fix spec.providerRef.name", true)
                 : ($"ProxmoxProvider {providerName} is not ready: {connection.Health.Reason}: {connection.Health.Message}", connection.Health.Stalled);
             work.NotReady(Reasons.ProviderNotReady, message, stalled);
             return ReconcileResult.RequeueAfter(settings.ProviderNotReadyRetry);
