@@ -28,8 +28,8 @@ internal sealed record BenchSettings
     public int FlipPipelinesPerNode { get; init; } = 2;
     /// <summary>Sizes at which a leader-election failover is timed.</summary>
     public IReadOnlySet<int> FailoverSizes { get; init; } = new HashSet<int>();
-    /// <summary>Upper bound on cold convergence before the run gives up on a size.</summary>
-    public TimeSpan ConvergenceTimeout { get; init; } = TimeSpan.FromMinutes(30);
+    /// <summary>Upper bound on cold convergence before the run gives up on a size: generous, it only catches a hang.</summary>
+    public TimeSpan ConvergenceTimeout(int size) => TimeSpan.FromMinutes(2) + PhysicalLimit(size) * 8;
     /// <summary>Parallel create requests to the API server.</summary>
     public int CreateParallelism { get; init; } = 16;
 
@@ -50,7 +50,6 @@ internal sealed record BenchSettings
         SteadyWindow = TimeSpan.FromSeconds(30),
         LongSteadyWindow = TimeSpan.FromSeconds(30),
         Flips = 60,
-        ConvergenceTimeout = TimeSpan.FromMinutes(2),
     };
 
     public static BenchSettings Full() => new()

@@ -125,13 +125,18 @@ internal sealed class OperatorProcess : IAsyncDisposable
     }
 
     /// <summary>VmRSS in bytes.</summary>
-    public long ResidentBytes()
+    public long ResidentBytes() => StatusField("VmRSS");
+
+    /// <summary>VmRSS split as the kernel counts it: anonymous (heap, stacks), file-backed (mapped assemblies), shared memory (JIT code under W^X).</summary>
+    public (long Anon, long File, long Shmem) ResidentParts() => (StatusField("RssAnon"), StatusField("RssFile"), StatusField("RssShmem"));
+
+    private long StatusField(string name)
     {
         foreach (var line in File.ReadLines($"/proc/{Pid}/status"))
         {
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            if (line.StartsWith(name + ":", StringComparison.Ordinal))
             {
-                var kb = long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+                var kb = long.Parse(line[(name.Length + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
                 return kb * 1024;
             }
         }

@@ -46,6 +46,7 @@ internal sealed class Report(BenchSettings settings, IReadOnlyList<SizeResult> r
         new("Reaction max (ms) / flips / timeouts", r => $"{F(r.ReactionMs.Count == 0 ? double.NaN : r.ReactionMs.Max())} / {r.ReactionMs.Count} / {r.ReactionTimeouts}"),
         new("Idle RSS (MiB)", r => F(r.IdleRssBytes / MiB, 0), "< 100 at N=1000",
             all => At(all, 1000) is { } r ? r.IdleRssBytes / MiB < 100 : null),
+        new("Idle RSS: anonymous / file / shmem (MiB)", r => $"{F(r.IdleRssParts.Anon / MiB, 0)} / {F(r.IdleRssParts.File / MiB, 0)} / {F(r.IdleRssParts.Shmem / MiB, 0)}"),
         new("Peak RSS (MiB)", r => F(r.PeakRssBytes / MiB, 0), "< 128 (limit)", all => all.All(r => r.PeakRssBytes / MiB < 128)),
         new("Idle CPU (% of one core)", r => F(r.IdleCpuPercent, 2)),
         new("CPU time to converge (s)", r => F(r.ConvergenceCpu.TotalSeconds)),

@@ -32,6 +32,7 @@ internal sealed record SizeResult
     public long SteadyWatchModified { get; set; }
     public double SteadyKubernetesRequestsPerMinute { get; set; }
     public long IdleRssBytes { get; set; }
+    public (long Anon, long File, long Shmem) IdleRssParts { get; set; }
     public double IdleCpuPercent { get; set; }
 
     // Reaction.

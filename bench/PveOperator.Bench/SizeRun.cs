@@ -20,6 +20,10 @@ internal sealed class SizeRun(BenchSettings settings, string repo, string operat
     private readonly Stopwatch clock = Stopwatch.StartNew();
     private readonly SizeResult result = new() { Size = size };
 
+    /// <summary>BENCH_OPERATOR_ARGS, e.g. "--log-level Debug", for looking into a run.</summary>
+    private static string[] ExtraOperatorArgs =>
+        Environment.GetEnvironmentVariable("BENCH_OPERATOR_ARGS")?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
+
     private static void Say(string text) => Console.WriteLine($"[bench {DateTime.Now:HH:mm:ss}] {text}");
 
     private static string NodeOf(int index, int nodes) => $"pve{index % nodes + 1}";
@@ -63,19 +67,19 @@ internal sealed class SizeRun(BenchSettings settings, string repo, string operat
         var operatorStartedAt = clock.Elapsed;
         var logPath = Path.Combine(workDirectory, $"operator-{size}.log");
         File.Delete(logPath);
-        await using var op = OperatorProcess.Start(operatorDll, controlPlane.Kubeconfig, logPath, []);
+        await using var op = OperatorProcess.Start(operatorDll, controlPlane.Kubeconfig, logPath, ExtraOperatorArgs);
         using var sampler = new RssSampler(op);
         result.FirstReconcile = await op.WaitForFirstReconcileAsync(null, TimeSpan.FromSeconds(60), cancellationToken);
         result.FirstContainerReconcile = await op.WaitForFirstReconcileAsync("lxccontainer", TimeSpan.FromSeconds(60), cancellationToken);
         Say($"N={size}: operator pid {op.Pid}, first reconcile {result.FirstReconcile.TotalMilliseconds:F0} ms after start; converging " +
             $"(physical limit {settings.PhysicalLimit(size).TotalSeconds:F0} s)");
 
-        var converged = await watch.WaitAllSettledAsync(size, settings.ConvergenceTimeout,
+        var converged = await watch.WaitAllSettledAsync(size, settings.ConvergenceTimeout(size),
             settled => Say($"N={size}: {settled}/{size} Ready, {(clock.Elapsed - operatorStartedAt).TotalSeconds:F0} s"), cancellationToken);
         if (!converged)
         {
             throw new InvalidOperationException(
-                $"N={size}: only {watch.SettledCount}/{size} containers Ready after {settings.ConvergenceTimeout}; see {logPath}");
+                $"N={size}: only {watch.SettledCount}/{size} containers Ready after {settings.ConvergenceTimeout(size)}; see {logPath}");
         }
 
         result.Convergence = (watch.AllSettledAt ?? clock.Elapsed) - operatorStartedAt;
@@ -212,6 +216,7 @@ internal sealed class SizeRun(BenchSettings settings, string repo, string operat
         result.SteadyKubernetesRequestsPerMinute = apiAfter.Where(a => !a.Key.StartsWith("WATCH", StringComparison.Ordinal))
             .Sum(a => a.Value - apiBefore.GetValueOrDefault(a.Key)) / minutes;
         result.IdleRssBytes = sampler.Current;
+        result.IdleRssParts = op.ResidentParts();
         result.IdleCpuPercent = cpu / elapsed * 100;
         Say($"N={size}: {result.SteadyPerMinute:F1} PVE requests/min (baseline {result.BaselinePerMinute:F0}), " +
             $"{result.SteadyContainerStatusWrites} status writes, RSS {result.IdleRssBytes / 1048576.0:F0} MiB, CPU {result.IdleCpuPercent:F2}%");
@@ -247,7 +252,6 @@ internal sealed class SizeRun(BenchSettings settings, string repo, string operat
                 {
                     var vmid = vmids[flip % vmids.Length];
                     var name = NameOf(vmid);
-                    await WaitUntilAsync(() => watch.Get(name)?.Settled == true, TimeSpan.FromSeconds(120), $"{name} to settle", cancellationToken);
                     var desired = watch.Get(name)!.DesiredPowerState == "Stopped" ? "Running" : "Stopped";
                     var arrived = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
                     waiting[vmid] = (desired == "Running" ? "start" : "shutdown", arrived);
@@ -265,9 +269,10 @@ internal sealed class SizeRun(BenchSettings settings, string repo, string operat
                     }
 
                     waiting.TryRemove(vmid, out _);
-                    // Do not look at this container again before the watch has seen the new generation.
+                    // One flip in flight per pipeline: the next one waits until this container reached its new state.
                     var generation = ((JsonElement)patched).GetProperty("metadata").GetProperty("generation").GetInt64();
-                    await WaitUntilAsync(() => watch.Get(name)?.Metadata.Generation >= generation, TimeSpan.FromSeconds(30), $"{name} generation {generation}", cancellationToken);
+                    await WaitUntilAsync(() => watch.Get(name) is { } seen && seen.Metadata.Generation >= generation && seen.Settled,
+                        TimeSpan.FromSeconds(120), $"{name} to settle at generation {generation}", cancellationToken);
                 }
             }, cancellationToken)));
         }
