@@ -77,7 +77,7 @@ internal sealed partial class LxcContainerReconciler(
         var providerName = spec.ProviderRef.Name;
         if (!registry.TryGet(providerName, out var connection) || !connection.IsReady)
         {
-            if (connection is null && providerExists(providerName))
+            if (connection is null && providerExists(providerName) && work.Container.Status?.Conditions is { Count: > 0 })
             {
                 // The operator just started and the provider's first sync is under way; it wakes every container when
                 // it is done. Saying "not ready" now would flip a thousand Ready containers and back, for nothing.
@@ -86,7 +86,9 @@ internal sealed partial class LxcContainerReconciler(
             }
 
             var (message, stalled) = connection is null
-                ? ($"ProxmoxProvider {providerName} not found (or being deleted): create it or fix spec.providerRef.name", true)
+                ? (providerExists(providerName)
+                    ? ($"ProxmoxProvider {providerName} is not connected yet", false)
+                    : ($"ProxmoxProvider {providerName} not found (or being deleted): create it or fix spec.providerRef.name", true))
                 : ($"ProxmoxProvider {providerName} is not ready: {connection.Health.Reason}: {connection.Health.Message}", connection.Health.Stalled);
             work.NotReady(Reasons.ProviderNotReady, message, stalled);
             return ReconcileResult.RequeueAfter(settings.ProviderNotReadyRetry);

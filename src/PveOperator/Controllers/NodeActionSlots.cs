@@ -53,6 +53,33 @@ public sealed class NodeActionSlots(int maxPerNode, Action<string>? wake = null,
         return false;
     }
 
+    /// <summary>
+    /// Whether <see cref="TryAcquire"/> would succeed now, without taking anything. When it would not, the key joins the
+    /// line as TryAcquire would have made it, so that a freed slot wakes it.
+    /// </summary>
+    public bool HasRoom(string node, string key)
+    {
+        lock (gate)
+        {
+            var line = Line(node);
+            if (line.Holders.Contains(key))
+            {
+                return true;
+            }
+
+            line.ExpireWakes(time.GetUtcNow());
+            var keptForOthers = line.Woken.Count - (line.Woken.ContainsKey(key) ? 1 : 0);
+            if (line.Holders.Count + keptForOthers < MaxPerNode)
+            {
+                return true;
+            }
+
+            line.Woken.Remove(key);
+            line.AddWaiter(key);
+            return false;
+        }
+    }
+
     /// <summary>Takes a slot even when the node is full: a task found pending after a restart is already running in PVE.</summary>
     public void Hold(string node, string key)
     {
