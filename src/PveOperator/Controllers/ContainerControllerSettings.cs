@@ -23,6 +23,12 @@ public sealed record ContainerControllerSettings
     public TimeSpan UnknownOutcomeHold { get; init; } = TimeSpan.FromSeconds(15);
     /// <summary>Running containers' addresses are refreshed this often (jittered); zero turns the refresh off.</summary>
     public TimeSpan IpRefreshInterval { get; init; } = TimeSpan.FromMinutes(10);
+    /// <summary>
+    /// At most this many slow address refreshes per provider and minute: with more containers than the interval
+    /// allows, each is refreshed every (containers / budget) minutes instead, so steady-state PVE load does not grow
+    /// with the number of containers. Reads after a start or during DHCP do not count. Zero removes the cap.
+    /// </summary>
+    public int IpRefreshBudgetPerMinute { get; init; } = 20;
     /// <summary>While a started container has no IPv4 yet (DHCP), look again this often ...</summary>
     public TimeSpan DhcpRetryInterval { get; init; } = TimeSpan.FromSeconds(3);
     /// <summary>... for at most this long after it was seen starting.</summary>
@@ -35,7 +41,7 @@ public sealed record ContainerControllerSettings
     public TimeSpan LockedRetry { get; init; } = TimeSpan.FromSeconds(10);
     /// <summary>First and longest wait after a failed action; doubles in between.</summary>
     public TimeSpan FailureBackoffBase { get; init; } = TimeSpan.FromSeconds(5);
-    public TimeSpan FailureBackoffMax { get; init; } = TimeSpan.FromMinutes(5);
+    public TimeSpan FailureBackoffMax { get; init; } = TimeSpan.FromMinutes(1);
     /// <summary>A safety net: a converged container is looked at again this often even when nothing signalled a change.</summary>
     public TimeSpan ResyncInterval { get; init; } = TimeSpan.FromMinutes(10);
 }

@@ -303,10 +303,11 @@ internal sealed partial class LxcContainerReconciler(
         ContainerReconcile work, ProviderConnection connection, ContainerMemory memory, string node, CancellationToken cancellationToken)
     {
         var hasIpv4 = work.Status.IpAddresses?.Any(a => a.Contains('.', StringComparison.Ordinal)) == true;
+        var every = IpRefreshEvery(connection);
         var inDhcpWindow = memory.StartedAt is { } started && work.Now - started < settings.DhcpRetryWindow;
         var refreshDue = memory.LastIpRefresh is not { } last
             || (inDhcpWindow && !hasIpv4 && work.Now - last >= settings.DhcpRetryInterval)
-            || (settings.IpRefreshInterval > TimeSpan.Zero && work.Now - last >= settings.IpRefreshInterval);
+            || (every > TimeSpan.Zero && work.Now - last >= every);
 
         if (refreshDue)
         {
@@ -328,10 +329,23 @@ internal sealed partial class LxcContainerReconciler(
             return settings.DhcpRetryInterval;
         }
 
-        var untilRefresh = settings.IpRefreshInterval > TimeSpan.Zero
-            ? Jitter(settings.IpRefreshInterval - (work.Now - (memory.LastIpRefresh ?? work.Now)))
+        var untilRefresh = every > TimeSpan.Zero
+            ? Jitter(every - (work.Now - (memory.LastIpRefresh ?? work.Now)))
             : settings.ResyncInterval;
         return untilRefresh < settings.ResyncInterval ? untilRefresh : settings.ResyncInterval;
+    }
+
+    /// <summary>The slow refresh interval, stretched so that the provider's containers stay within the refresh budget.</summary>
+    private TimeSpan IpRefreshEvery(ProviderConnection connection)
+    {
+        var interval = settings.IpRefreshInterval;
+        if (interval <= TimeSpan.Zero || settings.IpRefreshBudgetPerMinute <= 0)
+        {
+            return interval;
+        }
+
+        var spread = TimeSpan.FromMinutes(connection.Containers.Count / (double)settings.IpRefreshBudgetPerMinute);
+        return spread > interval ? spread : interval;
     }
 
     private TimeSpan ClearAddresses(ContainerReconcile work, ContainerMemory memory)

@@ -10,6 +10,8 @@ public sealed record OperatorOptions
     public string MetricsBindAddress { get; init; } = ":8080";
     public string HealthProbeBindAddress { get; init; } = ":8081";
     public int MaxConcurrentReconciles { get; init; } = 4;
+    /// <summary>Slow address refreshes per provider and minute at most; null keeps the controller's default.</summary>
+    public int? IpRefreshPerMinute { get; init; }
     public bool JsonLogs { get; init; }
     public string LogLevel { get; init; } = "Information";
     /// <summary>Path to a kubeconfig; null uses KUBECONFIG, then ~/.kube/config, then in-cluster.</summary>

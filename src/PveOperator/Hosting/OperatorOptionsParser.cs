@@ -16,6 +16,8 @@ internal static class OperatorOptionsParser
           --metrics-bind-address ADDR          where /metrics is served, e.g. :8080; 0 turns it off
           --health-probe-bind-address ADDR     where /healthz and /readyz are served, e.g. :8081
           --max-concurrent-reconciles N        workers per controller (default 4)
+          --ip-refresh-per-minute N            slow container address refreshes per provider and minute at most
+                                               (default 20; 0 = no cap, every container every 10 min)
           --kubeconfig PATH                    kubeconfig to use (default: KUBECONFIG, then in-cluster)
           --log-format text|json               (default text)
           --log-level LEVEL                    Trace, Debug, Information, Warning, Error (default Information)
@@ -61,6 +63,7 @@ internal static class OperatorOptionsParser
                 "metrics-bind-address" => options with { MetricsBindAddress = Value() },
                 "health-probe-bind-address" => options with { HealthProbeBindAddress = Value() },
                 "max-concurrent-reconciles" => options with { MaxConcurrentReconciles = PositiveInt(name, Value()) },
+                "ip-refresh-per-minute" => options with { IpRefreshPerMinute = NonNegativeInt(name, Value()) },
                 "kubeconfig" => options with { Kubeconfig = Value() },
                 "log-format" => options with { JsonLogs = Value() switch
                 {
@@ -75,6 +78,11 @@ internal static class OperatorOptionsParser
 
         return options;
     }
+
+    private static int NonNegativeInt(string name, string value)
+        => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
+            ? number
+            : throw new ArgumentException($"--{name} must be a non-negative integer, not '{value}'");
 
     private static int PositiveInt(string name, string value)
         => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0
