@@ -304,6 +304,14 @@ internal sealed partial class LxcContainerReconciler(
     {
         var hasIpv4 = work.Status.IpAddresses?.Any(a => a.Contains('.', StringComparison.Ordinal)) == true;
         var every = IpRefreshEvery(connection);
+        if (memory.LastIpRefresh is null && work.Status.IpAddresses is { Count: > 0 }
+            && work.Container.Status?.ObservedGeneration == work.Container.Metadata.Generation)
+        {
+            // The addresses in status were read before this operator started (a restart or a new leader) for this very
+            // spec: take them as read at some point of the last interval instead of asking every container again at once.
+            memory.IpsRefreshed(work.Now - every * Random.Shared.NextDouble());
+        }
+
         var inDhcpWindow = memory.StartedAt is { } started && work.Now - started < settings.DhcpRetryWindow;
         var refreshDue = memory.LastIpRefresh is not { } last
             || (inDhcpWindow && !hasIpv4 && work.Now - last >= settings.DhcpRetryInterval)
