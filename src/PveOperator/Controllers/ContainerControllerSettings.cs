@@ -16,7 +16,7 @@ public sealed record ContainerControllerSettings
     /// How soon a container waiting for a free action slot looks again on its own. Only a safety net: a freed slot
     /// wakes the next waiter at once, so a thousand waiting containers do not poll.
     /// </summary>
-    public TimeSpan SlotWaitInterval { get; init; } = TimeSpan.FromMinutes(1);
+    public TimeSpan SlotWaitInterval { get; init; } = TimeSpan.FromMinutes(5);
     /// <summary>After an action this long the cluster snapshot (which lags ~10 s) is confirmed with status/current.</summary>
     public TimeSpan SnapshotLag { get; init; } = TimeSpan.FromSeconds(15);
     /// <summary>A power action whose outcome is unknown is not repeated within this time; the container is re-observed.</summary>
@@ -41,7 +41,7 @@ public sealed record ContainerControllerSettings
     public TimeSpan LockedRetry { get; init; } = TimeSpan.FromSeconds(10);
     /// <summary>First and longest wait after a failed action; doubles in between.</summary>
     public TimeSpan FailureBackoffBase { get; init; } = TimeSpan.FromSeconds(5);
-    public TimeSpan FailureBackoffMax { get; init; } = TimeSpan.FromMinutes(1);
+    public TimeSpan FailureBackoffMax { get; init; } = TimeSpan.FromMinutes(5);
     /// <summary>A safety net: a converged container is looked at again this often even when nothing signalled a change.</summary>
     public TimeSpan ResyncInterval { get; init; } = TimeSpan.FromMinutes(10);
 }
