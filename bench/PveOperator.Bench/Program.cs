@@ -68,6 +68,8 @@ internal static class Program
             cancel.Cancel();
         };
 
+        // The commit the run measures: taken now, before anyone commits during a long run.
+        var machine = Machine.Describe(repo);
         var total = Stopwatch.StartNew();
         var results = new List<SizeResult>();
         try
@@ -83,7 +85,6 @@ internal static class Program
             return 1;
         }
 
-        var machine = Machine.Describe(repo);
         var report = new Report(settings, results, machine, total.Elapsed);
         Console.WriteLine();
         Console.WriteLine(report.Table());

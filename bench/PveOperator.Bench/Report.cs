@@ -13,6 +13,17 @@ internal sealed class Report(BenchSettings settings, IReadOnlyList<SizeResult> r
     private static string F(double value, int decimals = 1) =>
         double.IsNaN(value) ? "n/a" : value.ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 
+    /// <summary>The operator's defaults: every running container's addresses every 10 min, at most 20 refreshes a minute.</summary>
+    public const double IpRefreshMinutes = 10;
+    public const double IpRefreshBudgetPerMinute = 20;
+
+    /// <summary>
+    /// Cluster-level requests as measured, plus the slow address refresh at its long-run rate: a window right after
+    /// convergence sees none of it (the first round is due IpRefreshMinutes after each start).
+    /// </summary>
+    private static double LongRun(SizeResult r) =>
+        r.SteadyPerMinute - r.SteadyPerContainerPerMinute + Math.Min(r.Size / IpRefreshMinutes, IpRefreshBudgetPerMinute);
+
     private static SizeResult? At(IReadOnlyList<SizeResult> all, int size) => all.FirstOrDefault(r => r.Size == size) ?? all.LastOrDefault();
 
     private IReadOnlyList<Row> Rows() =>
@@ -32,9 +43,10 @@ internal sealed class Report(BenchSettings settings, IReadOnlyList<SizeResult> r
         new("Steady: PVE requests/min", r => F(r.SteadyPerMinute), "constant in N",
             all => all.Count < 2 ? null : all.Max(r => r.SteadyPerMinute - r.SteadyPerContainerPerMinute) <= 1.25 * all.Min(r => r.SteadyPerMinute - r.SteadyPerContainerPerMinute) + 1),
         new("Steady: per-container PVE requests/min", r => F(r.SteadyPerContainerPerMinute), "0 + IP-refresh budget"),
+        new("Long run: PVE requests/min with the IP-refresh budget (computed)", r => F(LongRun(r))),
         new("Per-container polling baseline (req/min)", r => F(r.BaselinePerMinute, 0)),
-        new("Baseline ÷ operator", r => r.SteadyPerMinute == 0 ? "∞" : F(r.BaselinePerMinute / r.SteadyPerMinute, 0) + "x", "≥ 50x at N=1000",
-            all => At(all, 1000) is { } r ? r.SteadyPerMinute == 0 || r.BaselinePerMinute / r.SteadyPerMinute >= 50 : null),
+        new("Baseline ÷ operator (long run)", r => F(r.BaselinePerMinute / LongRun(r), 0) + "x", "≥ 50x at N=1000",
+            all => At(all, 1000) is { } r ? r.BaselinePerMinute / LongRun(r) >= 50 : null),
         new("Max PVE requests in flight per node (converging / steady)", r => $"{r.ConvergenceMaxInFlightPerNode} / {r.SteadyMaxInFlightPerNode}", "≤ 2 (client cap)",
             all => all.All(r => r.MaxInFlightOverall <= 2)),
         new("Steady: LxcContainer status writes", r => F(r.SteadyContainerStatusWrites, 0), "0",
@@ -52,7 +64,7 @@ internal sealed class Report(BenchSettings settings, IReadOnlyList<SizeResult> r
         new("CPU time to converge (s)", r => F(r.ConvergenceCpu.TotalSeconds)),
         new("Leader killed → new leader reconciling (s)", r => r.Failover is { } f ? F(f.TotalSeconds) : "–", "≤ 20",
             all => all.Any(r => r.Failover is not null) ? all.Where(r => r.Failover is not null).All(r => r.Failover <= TimeSpan.FromSeconds(20)) : null),
-        new("Status writes in the 20 s after the failover", r => r.FailoverStatusWrites is { } w ? F(w, 0) : "–"),
+        new("Status writes / PVE requests in the 20 s after the kill", r => r.FailoverStatusWrites is { } w ? $"{F(w, 0)} / {r.FailoverRequests}" : "–"),
     ];
 
     private static string Verdict(bool? met) => met switch { true => "met", false => "MISSED", null => "" };
@@ -96,6 +108,20 @@ internal sealed class Report(BenchSettings settings, IReadOnlyList<SizeResult> r
         foreach (var endpoint in endpoints)
         {
             text.AppendLine($"| `{endpoint}` | {string.Join(" | ", results.Select(r => F(counts(r).GetValueOrDefault(endpoint) * scale(r))))} |");
+        }
+
+        return text.ToString();
+    }
+
+    private string KubernetesTable()
+    {
+        var keys = results.SelectMany(r => r.SteadyKubernetes.Where(k => k.Value > 0).Select(k => k.Key)).Distinct().Order(StringComparer.Ordinal).ToList();
+        var text = new StringBuilder();
+        text.AppendLine($"| verb resource (per min) | {string.Join(" | ", results.Select(r => $"N={r.Size}"))} |");
+        text.AppendLine($"|---|{string.Concat(results.Select(_ => "---:|"))}");
+        foreach (var key in keys)
+        {
+            text.AppendLine($"| `{key}` | {string.Join(" | ", results.Select(r => F(r.SteadyKubernetes.GetValueOrDefault(key) / r.SteadyWindow.TotalMinutes)))} |");
         }
 
         return text.ToString();
@@ -150,6 +176,13 @@ internal sealed class Report(BenchSettings settings, IReadOnlyList<SizeResult> r
         text.AppendLine("Steady state, requests per minute:");
         text.AppendLine();
         text.Append(EndpointTable(r => r.SteadyByEndpoint, r => 1 / r.SteadyWindow.TotalMinutes, "per min"));
+        text.AppendLine();
+        text.AppendLine("Long run (computed, not measured): cluster-level requests as measured plus the slow address refresh at its " +
+            $"long-run rate, min(N / {IpRefreshMinutes} min, {IpRefreshBudgetPerMinute}/min) with the operator's defaults.");
+        text.AppendLine();
+        text.AppendLine("Kubernetes API requests per minute in the steady window (the API server's own counters, all clients; the bench itself only watches):");
+        text.AppendLine();
+        text.Append(KubernetesTable());
         text.AppendLine();
         text.AppendLine("Cold convergence, requests per container:");
         text.AppendLine();

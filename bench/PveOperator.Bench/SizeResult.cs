@@ -31,6 +31,8 @@ internal sealed record SizeResult
     public double SteadyProviderStatusWrites { get; set; }
     public long SteadyWatchModified { get; set; }
     public double SteadyKubernetesRequestsPerMinute { get; set; }
+    /// <summary>API server requests in the steady window by "VERB resource[/subresource]" (WATCH left out).</summary>
+    public IReadOnlyDictionary<string, double> SteadyKubernetes { get; set; } = new Dictionary<string, double>();
     public long IdleRssBytes { get; set; }
     public (long Anon, long File, long Shmem) IdleRssParts { get; set; }
     public double IdleCpuPercent { get; set; }
@@ -42,6 +44,7 @@ internal sealed record SizeResult
     // Leader failover (when measured).
     public TimeSpan? Failover { get; set; }
     public double? FailoverStatusWrites { get; set; }
+    public long? FailoverRequests { get; set; }
 
     public int MaxInFlightOverall => Math.Max(ConvergenceMaxInFlightPerNode, SteadyMaxInFlightPerNode);
 

@@ -103,7 +103,7 @@ internal sealed class SizeRun(BenchSettings settings, string repo, string operat
         if (settings.FailoverSizes.Contains(size))
         {
             await op.StopAsync(TimeSpan.FromSeconds(20));
-            await MeasureFailoverAsync(controlPlane, cancellationToken);
+            await MeasureFailoverAsync(controlPlane, simulator, cancellationToken);
         }
 
         Say($"N={size}: done; tearing down");
@@ -213,8 +213,9 @@ internal sealed class SizeRun(BenchSettings settings, string repo, string operat
         result.SteadyContainerStatusWrites = Delta(apiBefore, apiAfter, "PATCH lxccontainers/status");
         result.SteadyProviderStatusWrites = Delta(apiBefore, apiAfter, "PATCH proxmoxproviders/status");
         result.SteadyWatchModified = watch.Modified - modifiedBefore;
-        result.SteadyKubernetesRequestsPerMinute = apiAfter.Where(a => !a.Key.StartsWith("WATCH", StringComparison.Ordinal))
-            .Sum(a => a.Value - apiBefore.GetValueOrDefault(a.Key)) / minutes;
+        result.SteadyKubernetes = apiAfter.Where(a => !a.Key.StartsWith("WATCH", StringComparison.Ordinal))
+            .ToDictionary(a => a.Key, a => a.Value - apiBefore.GetValueOrDefault(a.Key), StringComparer.Ordinal);
+        result.SteadyKubernetesRequestsPerMinute = result.SteadyKubernetes.Values.Sum() / minutes;
         result.IdleRssBytes = sampler.Current;
         result.IdleRssParts = op.ResidentParts();
         result.IdleCpuPercent = cpu / elapsed * 100;
@@ -286,7 +287,7 @@ internal sealed class SizeRun(BenchSettings settings, string repo, string operat
         Say($"N={size}: reaction p50 {result.Percentile(50):F1} ms, p99 {result.Percentile(99):F1} ms, {timeouts} timeouts");
     }
 
-    private async Task MeasureFailoverAsync(ControlPlane controlPlane, CancellationToken cancellationToken)
+    private async Task MeasureFailoverAsync(ControlPlane controlPlane, PveSimulatorServer simulator, CancellationToken cancellationToken)
     {
         Say($"N={size}: leader election: two replicas, then the leader is killed");
         var first = OperatorProcess.Start(operatorDll, controlPlane.Kubeconfig, Path.Combine(workDirectory, $"operator-{size}-a.log"), ["--leader-elect"]);
@@ -303,6 +304,7 @@ internal sealed class SizeRun(BenchSettings settings, string repo, string operat
         }
 
         var apiBefore = await controlPlane.RequestCountsAsync(cancellationToken);
+        simulator.Counters.Reset();
         var killed = Stopwatch.StartNew();
         a.Kill();
         var taken = TimeSpan.Zero;
@@ -326,7 +328,9 @@ internal sealed class SizeRun(BenchSettings settings, string repo, string operat
         // The new leader's start-up round over every container: how many status writes does it cost?
         await Task.Delay(TimeSpan.FromSeconds(20), cancellationToken);
         result.FailoverStatusWrites = Delta(apiBefore, await controlPlane.RequestCountsAsync(cancellationToken), "PATCH lxccontainers/status");
-        Say($"N={size}: new leader reconciling {taken.TotalSeconds:F1} s after the old one was killed; {result.FailoverStatusWrites} status writes in the 20 s after");
+        result.FailoverRequests = simulator.Counters.Snapshot().Values.Sum();
+        Say($"N={size}: new leader reconciling {taken.TotalSeconds:F1} s after the old one was killed; " +
+            $"{result.FailoverStatusWrites} status writes and {result.FailoverRequests} PVE requests in the 20 s after");
     }
 
     private static async Task<(int Failed, int LockTimeouts)> FailedTasksAsync(HttpClient admin, CancellationToken cancellationToken)
