@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests, client-against-simulator tests and integration tests on a real
-# kube-apiserver + etcd (installed and cached by hack/install-tools.sh). Ends with "N passed, N failed".
+# kube-apiserver + etcd (installed and cached by hack/install-tools.sh), then the benchmark's quick mode
+# (bench/run.sh --quick, counted as one test). Ends with "N passed, N failed".
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -19,8 +20,17 @@ if [[ $status -eq 0 ]]; then
     --results-directory "$results" ${PVE_OPERATOR_TEST_FILTER:+--filter "$PVE_OPERATOR_TEST_FILTER"} || status=$?
 fi
 
+# The benchmark's quick mode, so that it cannot rot: one more test, failed only when the benchmark itself breaks.
+bench=skipped
+if [[ -z ${PVE_OPERATOR_TEST_FILTER:-} ]]; then
+  bench=passed
+  bash bench/run.sh --quick || { bench=failed; status=1; }
+fi
+
 passed=0
 failed=0
+[[ $bench == passed ]] && passed=1
+[[ $bench == failed ]] && failed=1
 shopt -s nullglob
 for trx in "$results"/*.trx; do
   counters="$(grep -o '<Counters [^>]*>' "$trx" | head -1)"

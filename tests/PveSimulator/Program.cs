@@ -41,6 +41,7 @@ public static class Program
             DhcpDelay = Milliseconds(commandLine.DhcpDelayMs) ?? defaults.DhcpDelay,
             HaDelay = Milliseconds(commandLine.HaDelayMs) ?? defaults.HaDelay,
             DaemonWorkersPerNode = commandLine.Workers ?? defaults.DaemonWorkersPerNode,
+            MaxParallelTasksPerNode = commandLine.MaxParallelTasks ?? defaults.MaxParallelTasksPerNode,
             UnauthorizedDelay = Milliseconds(commandLine.UnauthorizedDelayMs) ?? defaults.UnauthorizedDelay,
             DefaultTokenSecret = commandLine.TokenId is null or PveSimulatorServer.DefaultTokenId ? commandLine.TokenSecret : null,
             LogRequests = commandLine.LogRequests,

@@ -15,6 +15,12 @@ public sealed class RequestCounters
     private readonly ConcurrentDictionary<(int Vmid, string Action), long> _faultedPowerActions = new();
     private readonly ConcurrentDictionary<string, NodeLoadGauge> _nodeLoad = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Raised on the request's thread as soon as a power action (vmid, action) arrives, before it is served; lets a
+    /// benchmark time a reaction without polling. Handlers must be quick and must not throw.
+    /// </summary>
+    public event Action<int, string>? PowerActionReceived;
+
     public long Get(string methodAndTemplate) => _requests.GetValueOrDefault(methodAndTemplate);
 
     public IReadOnlyDictionary<string, long> Snapshot() => new SortedDictionary<string, long>(_requests, StringComparer.Ordinal);
@@ -54,7 +60,11 @@ public sealed class RequestCounters
 
     internal void CountRequest(string methodAndTemplate) => _requests.AddOrUpdate(methodAndTemplate, 1, (_, count) => count + 1);
 
-    internal void CountPowerAction(int vmid, string action) => _powerActions.AddOrUpdate((vmid, action), 1, (_, count) => count + 1);
+    internal void CountPowerAction(int vmid, string action)
+    {
+        _powerActions.AddOrUpdate((vmid, action), 1, (_, count) => count + 1);
+        PowerActionReceived?.Invoke(vmid, action);
+    }
 
     internal void CountFaultedPowerAction(int vmid, string action) => _faultedPowerActions.AddOrUpdate((vmid, action), 1, (_, count) => count + 1);
 

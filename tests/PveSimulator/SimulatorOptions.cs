@@ -17,6 +17,12 @@ public sealed record SimulatorOptions
     public TimeSpan IdleConnectionTimeout { get; init; } = TimeSpan.FromSeconds(5);
     /// <summary>pvedaemon workers per node: requests to daemon endpoints served at once; the rest wait.</summary>
     public int DaemonWorkersPerNode { get; init; } = 3;
+    /// <summary>
+    /// Power-action tasks (vzstart, vzstop, vzshutdown, vzreboot) running at once per node; later ones are accepted
+    /// (they get their UPID and show as running) but wait in line, in arrival order, and their TaskDuration starts
+    /// when they get a turn. A capacity model of a node's disks and CPU, not a PVE setting. 0 = no limit.
+    /// </summary>
+    public int MaxParallelTasksPerNode { get; init; }
     /// <summary>Delay before every 401 answer (real PVE: 3 s).</summary>
     public TimeSpan UnauthorizedDelay { get; init; } = TimeSpan.Zero;
     /// <summary>Delay before HA-managed containers change state after their ha* task ended.</summary>

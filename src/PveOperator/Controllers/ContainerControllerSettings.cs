@@ -3,18 +3,32 @@ namespace PveOperator.Controllers;
 /// <summary>Timings and limits of the LxcContainer controller.</summary>
 public sealed record ContainerControllerSettings
 {
-    /// <summary>How often a pending PVE task is polled.</summary>
+    /// <summary>How often a pending PVE task is polled at most (until the provider's tasks were seen ending, always).</summary>
     public TimeSpan TaskPollInterval { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// The shortest wait between polls of a pending task. Once tasks were seen ending, a task is polled about when it
+    /// should be done and then at this interval, backing off to <see cref="TaskPollInterval"/> as it overruns.
+    /// </summary>
+    public TimeSpan TaskPollMinInterval { get; init; } = TimeSpan.FromMilliseconds(100);
     /// <summary>Power actions (tasks) in flight at once per PVE node; more would run into PVE's 10 s lock timeouts.</summary>
     public int MaxActionsPerNode { get; init; } = 4;
-    /// <summary>How soon a container waiting for a free action slot looks again.</summary>
-    public TimeSpan SlotWaitInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+    /// <summary>
+    /// How soon a container waiting for a free action slot looks again on its own. Only a safety net: a freed slot
+    /// wakes the next waiter at once, so a thousand waiting containers do not poll.
+    /// </summary>
+    public TimeSpan SlotWaitInterval { get; init; } = TimeSpan.FromMinutes(5);
     /// <summary>After an action this long the cluster snapshot (which lags ~10 s) is confirmed with status/current.</summary>
     public TimeSpan SnapshotLag { get; init; } = TimeSpan.FromSeconds(15);
     /// <summary>A power action whose outcome is unknown is not repeated within this time; the container is re-observed.</summary>
     public TimeSpan UnknownOutcomeHold { get; init; } = TimeSpan.FromSeconds(15);
     /// <summary>Running containers' addresses are refreshed this often (jittered); zero turns the refresh off.</summary>
     public TimeSpan IpRefreshInterval { get; init; } = TimeSpan.FromMinutes(10);
+    /// <summary>
+    /// At most this many slow address refreshes per provider and minute: with more containers than the interval
+    /// allows, each is refreshed every (containers / budget) minutes instead, so steady-state PVE load does not grow
+    /// with the number of containers. Reads after a start or during DHCP do not count. Zero removes the cap.
+    /// </summary>
+    public int IpRefreshBudgetPerMinute { get; init; } = 20;
     /// <summary>While a started container has no IPv4 yet (DHCP), look again this often ...</summary>
     public TimeSpan DhcpRetryInterval { get; init; } = TimeSpan.FromSeconds(3);
     /// <summary>... for at most this long after it was seen starting.</summary>

@@ -19,6 +19,24 @@ public sealed class ContainerMemory
     /// <summary>When the container was last seen going from stopped to running (DHCP starts then).</summary>
     public DateTimeOffset? StartedAt { get; private set; }
     public long FailedGeneration { get; private set; }
+    /// <summary>How long after its POST the pending task was last seen still running; zero when not yet.</summary>
+    public TimeSpan TaskLastSeenRunning { get; private set; }
+
+    public void TaskSeenRunning(TimeSpan sincePost)
+    {
+        lock (gate)
+        {
+            TaskLastSeenRunning = sincePost;
+        }
+    }
+
+    public void TaskEnded()
+    {
+        lock (gate)
+        {
+            TaskLastSeenRunning = TimeSpan.Zero;
+        }
+    }
 
     public void ActionSettled(DateTimeOffset now, TimeSpan snapshotLag)
     {

@@ -13,6 +13,11 @@ internal sealed class ContainerReconcile(V1Alpha1LxcContainer container, LxcCont
     /// <summary>Set when this reconcile found the container stalled: only a human can move it on.</summary>
     public (string Reason, string Message)? Stall { get; private set; }
 
+    /// <summary>Nothing was observed: the resource's status stays as it is (not even observedGeneration moves).</summary>
+    public bool StatusLeftAsItIs { get; private set; }
+
+    public void LeaveStatus() => StatusLeftAsItIs = true;
+
     private long? Generation => Container.Metadata.Generation;
 
     public void Observed(string node, string state, bool running, string? hostname)

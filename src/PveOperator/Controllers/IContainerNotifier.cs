@@ -8,4 +8,9 @@ public interface IContainerNotifier
 
     /// <summary>The containers with these VMIDs in the provider (their entry in the cluster snapshot changed).</summary>
     void ContainersChanged(string providerName, IReadOnlyCollection<int> vmids);
+
+    /// <summary>One container by its key (namespace/name), e.g. because the action slot it waits for is free.</summary>
+    void Wake(string key)
+    {
+    }
 }

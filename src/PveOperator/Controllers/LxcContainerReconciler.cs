@@ -28,8 +28,12 @@ internal sealed partial class LxcContainerReconciler(
         var before = ConditionList.Find(container.Status?.Conditions, ConditionTypes.Ready);
         var work = new ContainerReconcile(container, StatusCopy.Of(container.Status), clock.GetUtcNow());
         var result = await DriveAsync(work, work.Desired, cancellationToken);
-        await WriteStatusAsync(work, cancellationToken);
-        await WarnWhenStalledAsync(work, before, cancellationToken);
+        if (!work.StatusLeftAsItIs)
+        {
+            await WriteStatusAsync(work, cancellationToken);
+            await WarnWhenStalledAsync(work, before, cancellationToken);
+        }
+
         return result;
     }
 
@@ -92,6 +96,14 @@ internal sealed partial class LxcContainerReconciler(
         var providerName = spec.ProviderRef.Name;
         if (!registry.TryGet(providerName, out var connection) || !connection.IsReady)
         {
+            if (connection is null && providerExists(providerName) && work.Container.Status?.Conditions is { Count: > 0 })
+            {
+                // The operator just started and the provider's first sync is under way; it wakes every container when
+                // it is done. Saying "not ready" now would flip a thousand Ready containers and back, for nothing.
+                work.LeaveStatus();
+                return ReconcileResult.RequeueAfter(settings.ProviderNotReadyRetry);
+            }
+
             var (message, stalled) = connection is null
                 ? (providerExists(providerName)
                     ? ($"ProxmoxProvider {providerName} is not connected yet", false)
@@ -170,6 +182,8 @@ internal sealed partial class LxcContainerReconciler(
             if (running == (desired == PowerState.Running))
             {
                 memory.Succeeded();
+                // Holds no slot here; if a freed slot woke it, it passes to the next waiting container.
+                connection.ActionSlots.Release(EntityKey.Of(work.Container));
                 var next = running
                     ? await RefreshAddressesAsync(work, connection, memory, node, cancellationToken)
                     : ClearAddresses(work, memory);
@@ -245,11 +259,15 @@ internal sealed partial class LxcContainerReconciler(
             return null;
         }
 
+        var sincePost = work.Now.UtcDateTime - DateTime.SpecifyKind(pending.StartedAt, DateTimeKind.Utc);
         if (task.IsRunning)
         {
-            return ReconcileResult.RequeueAfter(settings.TaskPollInterval);
+            memory.TaskSeenRunning(sincePost);
+            return ReconcileResult.RequeueAfter(NextTaskPoll(connection, pending.Action, sincePost));
         }
 
+        connection.TaskTimings.Observe(pending.Action, memory.TaskLastSeenRunning, sincePost, settings.TaskPollMinInterval);
+        memory.TaskEnded();
         work.Status.PendingTask = null;
         connection.ActionSlots.Release(key);
         memory.ActionSettled(work.Now, settings.SnapshotLag);
@@ -317,7 +335,8 @@ internal sealed partial class LxcContainerReconciler(
         // The UPID must reach the API server before anything else can happen, so a restart resumes instead of re-sending.
         await WriteStatusAsync(work, cancellationToken);
         await events.NormalAsync(work.Container, verb, $"{action} of CT {vmid} on {node} sent", cancellationToken);
-        return ReconcileResult.RequeueAfter(settings.TaskPollInterval);
+        memory.TaskEnded();
+        return ReconcileResult.RequeueAfter(NextTaskPoll(connection, action, TimeSpan.Zero));
     }
 
     private ReconcileResult WaitForSlot(ContainerReconcile work, ProviderConnection connection, string node)
@@ -343,10 +362,22 @@ internal sealed partial class LxcContainerReconciler(
             && (memory.OutcomeUnknownAt is not { } unknownAt || work.Now - unknownAt >= settings.UnknownOutcomeHold)
             && !connection.ActionSlots.HasRoom(node, EntityKey.Of(work.Container));
 
+    private TimeSpan NextTaskPoll(ProviderConnection connection, string action, TimeSpan sincePost) =>
+        connection.TaskTimings.NextPoll(action, sincePost, settings.TaskPollMinInterval, settings.TaskPollInterval);
+
     private async Task<TimeSpan> RefreshAddressesAsync(
         ContainerReconcile work, ProviderConnection connection, ContainerMemory memory, string node, CancellationToken cancellationToken)
     {
         var hasIpv4 = work.Status.IpAddresses?.Any(a => a.Contains('.', StringComparison.Ordinal)) == true;
+        var every = IpRefreshEvery(connection);
+        if (memory.LastIpRefresh is null && work.Status.IpAddresses is { Count: > 0 }
+            && work.Container.Status?.ObservedGeneration == work.Container.Metadata.Generation)
+        {
+            // The addresses in status were read before this operator started (a restart or a new leader) for this very
+            // spec: take them as read at some point of the last interval instead of asking every container again at once.
+            memory.IpsRefreshed(work.Now - every * Random.Shared.NextDouble());
+        }
+
         var inDhcpWindow = memory.StartedAt is { } started && work.Now - started < settings.DhcpRetryWindow;
         if (memory.LastIpRefresh is null && work.Status.IpAddresses is not null && !inDhcpWindow && settings.IpRefreshInterval > TimeSpan.Zero)
         {
@@ -356,7 +387,7 @@ internal sealed partial class LxcContainerReconciler(
 
         var refreshDue = memory.LastIpRefresh is not { } last
             || (inDhcpWindow && !hasIpv4 && work.Now - last >= settings.DhcpRetryInterval)
-            || (settings.IpRefreshInterval > TimeSpan.Zero && work.Now - last >= settings.IpRefreshInterval);
+            || (every > TimeSpan.Zero && work.Now - last >= every);
 
         if (refreshDue)
         {
@@ -378,10 +409,23 @@ internal sealed partial class LxcContainerReconciler(
             return settings.DhcpRetryInterval;
         }
 
-        var untilRefresh = settings.IpRefreshInterval > TimeSpan.Zero
-            ? Jitter(settings.IpRefreshInterval - (work.Now - (memory.LastIpRefresh ?? work.Now)))
+        var untilRefresh = every > TimeSpan.Zero
+            ? Jitter(every - (work.Now - (memory.LastIpRefresh ?? work.Now)))
             : settings.ResyncInterval;
         return untilRefresh < settings.ResyncInterval ? untilRefresh : settings.ResyncInterval;
+    }
+
+    /// <summary>The slow refresh interval, stretched so that the provider's containers stay within the refresh budget.</summary>
+    private TimeSpan IpRefreshEvery(ProviderConnection connection)
+    {
+        var interval = settings.IpRefreshInterval;
+        if (interval <= TimeSpan.Zero || settings.IpRefreshBudgetPerMinute <= 0)
+        {
+            return interval;
+        }
+
+        var spread = TimeSpan.FromMinutes(connection.Containers.Count / (double)settings.IpRefreshBudgetPerMinute);
+        return spread > interval ? spread : interval;
     }
 
     private TimeSpan ClearAddresses(ContainerReconcile work, ContainerMemory memory)

@@ -7,10 +7,16 @@ namespace PveOperator.Controllers;
 /// What the operator holds for one ProxmoxProvider: its PVE client and node pool, the latest cluster snapshot,
 /// whether it is usable, and the per-container bookkeeping that must outlive a single reconcile.
 /// </summary>
-/// <param name="predecessor">The connection this one replaces (a rotated token, say): its action slots and per-container
-/// memory carry over, so in-flight tasks stay counted and backoffs stay in force.</param>
+/// <param name="wakeContainer">Called with a container key when a freed action slot lets that container act.</param>
+/// <param name="predecessor">The connection this one replaces (a rotated token, say): its action slots, per-container
+/// memory and task timings carry over, so in-flight tasks stay counted and backoffs stay in force.</param>
 public sealed class ProviderConnection(
-    string providerName, IPveClient? client, PveClientSettings? settings, int maxActionsPerNode, ProviderConnection? predecessor = null) : IDisposable
+    string providerName,
+    IPveClient? client,
+    PveClientSettings? settings,
+    int maxActionsPerNode,
+    Action<string>? wakeContainer = null,
+    ProviderConnection? predecessor = null) : IDisposable
 {
     private readonly PveNodePool noNodes = new();
     private volatile PveClusterSnapshot? snapshot;
@@ -23,8 +29,11 @@ public sealed class ProviderConnection(
     /// <summary>The settings the client was built from; different settings (a rotated secret, say) need a new client.</summary>
     public PveClientSettings? Settings { get; } = settings;
     public PveNodePool Nodes => client?.Nodes ?? noNodes;
-    public NodeActionSlots ActionSlots { get; } = predecessor?.ActionSlots ?? new(maxActionsPerNode);
+    /// <summary>Per-node power-action slots; a freed slot wakes the next waiting container through <c>wakeContainer</c>.</summary>
+    public NodeActionSlots ActionSlots { get; } = predecessor?.ActionSlots ?? new(maxActionsPerNode, wakeContainer);
     public ConcurrentDictionary<int, ContainerMemory> Containers { get; } = predecessor?.Containers ?? new();
+    /// <summary>How long this cluster's tasks take, for polling them when they should be done.</summary>
+    public TaskTimings TaskTimings { get; } = predecessor?.TaskTimings ?? new();
 
     public PveClusterSnapshot? Snapshot
     {

@@ -128,7 +128,7 @@ internal sealed partial class ProxmoxProviderReconciler(
         }
 
         // A new client (rotated token, changed URL) keeps what containers rely on until its first sync replaces it.
-        var connection = new ProviderConnection(name, clientFactory.Create(settings), settings, containerSettings.MaxActionsPerNode, existing)
+        var connection = new ProviderConnection(name, clientFactory.Create(settings), settings, containerSettings.MaxActionsPerNode, containers.Wake, existing)
         {
             Health = existing?.Health ?? ProviderHealth.Connecting,
             Snapshot = existing?.Snapshot,

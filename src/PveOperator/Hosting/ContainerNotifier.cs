@@ -49,4 +49,6 @@ internal sealed class ContainerNotifier : IContainerNotifier
             }
         }
     }
+
+    public void Wake(string key) => controller?.Enqueue(key);
 }

@@ -68,6 +68,10 @@ internal static class OperatorHost
 
         var registry = metricsRegistry ?? Metrics.DefaultRegistry;
         var settings = containerSettings ?? new ContainerControllerSettings();
+        if (options.IpRefreshPerMinute is { } ipRefreshBudget)
+        {
+            settings = settings with { IpRefreshBudgetPerMinute = ipRefreshBudget };
+        }
         var services = builder.Services;
         services.AddSingleton<IKubernetes>(_ => new Kubernetes(kubernetesConfig));
         services.AddSingleton(TimeProvider.System);

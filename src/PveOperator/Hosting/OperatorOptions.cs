@@ -15,6 +15,9 @@ public sealed record OperatorOptions
     /// Secrets elsewhere if the operator is granted read access there; those are re-read at each sync.
     /// </summary>
     public string SecretNamespace { get; init; } = Environment.GetEnvironmentVariable("POD_NAMESPACE") is { Length: > 0 } ns ? ns : "pve-system";
+
+    /// <summary>Slow address refreshes per provider and minute at most; null keeps the controller's default.</summary>
+    public int? IpRefreshPerMinute { get; init; }
     public bool JsonLogs { get; init; }
     public string LogLevel { get; init; } = "Information";
     /// <summary>Path to a kubeconfig; null uses KUBECONFIG, then ~/.kube/config, then in-cluster.</summary>

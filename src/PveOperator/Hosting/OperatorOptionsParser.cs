@@ -18,6 +18,8 @@ internal static class OperatorOptionsParser
           --max-concurrent-reconciles N        workers per controller (default 4)
           --secret-namespace NS                namespace of the token Secrets, watched for rotation
                                                (default: $POD_NAMESPACE, else pve-system)
+          --ip-refresh-per-minute N            slow container address refreshes per provider and minute at most
+                                               (default 20; 0 = no cap, every container every 10 min)
           --kubeconfig PATH                    kubeconfig to use (default: KUBECONFIG, then in-cluster)
           --log-format text|json               (default text)
           --log-level LEVEL                    Trace, Debug, Information, Warning, Error (default Information)
@@ -63,6 +65,7 @@ internal static class OperatorOptionsParser
                 "metrics-bind-address" => options with { MetricsBindAddress = Value() },
                 "health-probe-bind-address" => options with { HealthProbeBindAddress = Value() },
                 "max-concurrent-reconciles" => options with { MaxConcurrentReconciles = PositiveInt(name, Value()) },
+                "ip-refresh-per-minute" => options with { IpRefreshPerMinute = NonNegativeInt(name, Value()) },
                 "kubeconfig" => options with { Kubeconfig = Value() },
                 "secret-namespace" => options with { SecretNamespace = Value() },
                 "log-format" => options with { JsonLogs = Value() switch
@@ -78,6 +81,11 @@ internal static class OperatorOptionsParser
 
         return options;
     }
+
+    private static int NonNegativeInt(string name, string value)
+        => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
+            ? number
+            : throw new ArgumentException($"--{name} must be a non-negative integer, not '{value}'");
 
     private static int PositiveInt(string name, string value)
         => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0

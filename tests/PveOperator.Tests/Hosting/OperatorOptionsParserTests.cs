@@ -13,6 +13,9 @@ public sealed class OperatorOptionsParserTests
         Assert.Equal("127.0.0.1:9091", options.HealthProbeBindAddress);
         Assert.Equal(8, options.MaxConcurrentReconciles);
         Assert.True(options.JsonLogs);
+        Assert.Null(options.IpRefreshPerMinute);
+        Assert.Equal(0, OperatorOptionsParser.Parse(["--ip-refresh-per-minute=0"]).IpRefreshPerMinute);
+        Assert.Equal(30, OperatorOptionsParser.Parse(["--ip-refresh-per-minute", "30"]).IpRefreshPerMinute);
     }
 
     [Fact]

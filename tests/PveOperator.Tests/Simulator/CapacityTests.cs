@@ -45,4 +45,54 @@ public sealed class CapacityTests
         Assert.Equal(0, host.Server.Counters.MaxServingPerNode("pve1"));
         Assert.Equal(0, host.Server.Counters.MaxInFlightPerNode("pve1"));
     }
+
+    [Fact]
+    public async Task Tasks_beyond_the_per_node_limit_wait_in_line_and_run_when_a_place_frees()
+    {
+        var duration = TimeSpan.FromMilliseconds(500);
+        await using var host = await SimulatorTestHost.StartAsync(
+            new SimulatorOptions { MaxParallelTasksPerNode = 2, TaskDuration = duration }, fakeTime: true);
+        int[] onPve1 = [110, 111, 112, 113, 114];
+        foreach (var vmid in onPve1)
+        {
+            host.Cluster.AddContainer(new SimContainer { Vmid = vmid, Node = "pve1" });
+        }
+
+        host.Cluster.AddContainer(new SimContainer { Vmid = 120, Node = "pve2" });
+        var received = new List<(int Vmid, string Action)>();
+        host.Server.Counters.PowerActionReceived += (vmid, action) =>
+        {
+            lock (received)
+            {
+                received.Add((vmid, action));
+            }
+        };
+
+        var upids = new List<string>();
+        foreach (var vmid in onPve1)
+        {
+            upids.Add(await host.SubmitAsync("pve1", vmid, "start"));
+        }
+
+        var other = await host.SubmitAsync("pve2", 120, "start");
+
+        async Task<int> StoppedCount() =>
+            (await Task.WhenAll(upids.Select(host.TaskStatusAsync))).Count(s => s.Data!["status"]!.GetValue<string>() == "stopped");
+
+        // Each round of the task duration ends two of pve1's tasks, in arrival order; pve2 has its own places.
+        foreach (var expected in new[] { 2, 4, 5 })
+        {
+            host.Time!.Advance(duration);
+            await SimulatorTestHost.EventuallyAsync(async () => await StoppedCount() == expected, $"{expected} tasks done");
+            Assert.Equal(expected, await StoppedCount());
+        }
+
+        Assert.Equal("stopped", (await host.TaskStatusAsync(other)).Data!["status"]!.GetValue<string>());
+        Assert.All(onPve1, vmid => Assert.True(host.Cluster.GetContainer(vmid)!.Running));
+        Assert.All(await Task.WhenAll(upids.Select(host.TaskStatusAsync)), s => Assert.Equal("OK", s.Data!["exitstatus"]!.GetValue<string>()));
+        lock (received)
+        {
+            Assert.Equal([.. onPve1.Select(v => (v, "start")), (120, "start")], received);
+        }
+    }
 }

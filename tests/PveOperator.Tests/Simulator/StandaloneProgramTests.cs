@@ -40,7 +40,7 @@ public sealed partial class StandaloneProgramTests
     public void Command_line_flags_are_parsed()
     {
         var parsed = CommandLine.Parse(["--port", "0", "--nodes", "2", "--version", "7", "--containers", "4", "--standalone",
-            "--token-id", "ops@pve!demo", "--token-secret", "s", "--task-duration-ms", "50", "--info-file", "/tmp/x.json"]);
+            "--token-id", "ops@pve!demo", "--token-secret", "s", "--task-duration-ms", "50", "--max-parallel-tasks", "4", "--info-file", "/tmp/x.json"]);
 
         Assert.Equal(0, parsed.Port);
         Assert.Equal(2, parsed.Nodes);
@@ -49,6 +49,7 @@ public sealed partial class StandaloneProgramTests
         Assert.True(parsed.Standalone);
         Assert.Equal("ops@pve!demo", parsed.TokenId);
         Assert.Equal(50, parsed.TaskDurationMs);
+        Assert.Equal(4, parsed.MaxParallelTasks);
         Assert.Equal("/tmp/x.json", parsed.InfoFile);
         Assert.Throws<FormatException>(() => CommandLine.Parse(["--bogus"]));
         Assert.Throws<FormatException>(() => CommandLine.Parse(["--version", "6"]));

@@ -20,6 +20,9 @@ internal sealed class PowerActionRunner(
 
     private readonly Lock _gate = new();
     private readonly Dictionary<int, SimTask> _configLocks = [];
+    // Only with MaxParallelTasksPerNode: each node's running count and its line of waiting tasks.
+    private readonly Dictionary<string, NodeTaskLine> _nodeTasks = new(StringComparer.Ordinal);
+    private readonly HashSet<SimTask> _slotHolders = [];
 
     private TimeProvider Time => options.TimeProvider;
 
@@ -47,18 +50,28 @@ internal sealed class PowerActionRunner(
         }
 
         var task = tasks.Create(node, TaskType(action), vmid, token);
+        RunWhenNodeHasRoom(task, () => Begin(task, action, node, vmid, shutdown));
+        return task.Upid;
+    }
+
+    /// <summary>The worker's part: take the CT's config lock, check inside, then run for the task's duration.</summary>
+    private void Begin(SimTask task, PowerAction action, string node, int vmid, ShutdownRequest shutdown)
+    {
         if (!TryTakeConfigLock(vmid, task))
         {
             RunLater(task, Min(ConfigLockTimeout, options.TaskDuration), () => $"can't lock file '/run/lock/lxc/pve-config-{vmid}.lock' - got timeout", holdsLock: false);
-            return task.Upid;
+            return;
         }
 
+        // Looked up again: a task that waited in line sees the CT as it is now.
+        var container = cluster.ViewContainer(vmid);
+        var local = container is not null && container.Node == node ? container : null;
         var refusal = CheckInsideWorker(action, node, vmid, local);
         if (refusal is not null)
         {
             // These checks run right after the worker forks, so the task fails almost at once.
             FinishTask(task, refusal, holdsLock: true);
-            return task.Upid;
+            return;
         }
 
         switch (action)
@@ -87,8 +100,59 @@ internal sealed class PowerActionRunner(
 
                 break;
         }
+    }
 
-        return task.Upid;
+    /// <summary>
+    /// Starts the task's work now when its node runs fewer than MaxParallelTasksPerNode tasks (or there is no limit),
+    /// otherwise when an earlier task of that node ends, in arrival order. The UPID is answered either way.
+    /// </summary>
+    private void RunWhenNodeHasRoom(SimTask task, Action begin)
+    {
+        var limit = options.MaxParallelTasksPerNode;
+        if (limit > 0)
+        {
+            lock (_gate)
+            {
+                if (!_nodeTasks.TryGetValue(task.Node, out var line))
+                {
+                    _nodeTasks[task.Node] = line = new NodeTaskLine();
+                }
+
+                if (line.Running >= limit)
+                {
+                    line.Waiting.Enqueue((task, begin));
+                    return;
+                }
+
+                line.Running++;
+                _slotHolders.Add(task);
+            }
+        }
+
+        begin();
+    }
+
+    /// <summary>Hands the ended task's place on its node to the next task in line, if any.</summary>
+    private void LeaveNode(SimTask task)
+    {
+        (SimTask Task, Action Begin) next;
+        lock (_gate)
+        {
+            if (!_slotHolders.Remove(task) || !_nodeTasks.TryGetValue(task.Node, out var line))
+            {
+                return;
+            }
+
+            if (!line.Waiting.TryDequeue(out next))
+            {
+                line.Running--;
+                return;
+            }
+
+            _slotHolders.Add(next.Task);
+        }
+
+        next.Begin();
     }
 
     private static string TaskType(PowerAction action) => action switch
@@ -206,6 +270,8 @@ internal sealed class PowerActionRunner(
         {
             ReleaseConfigLock(task);
         }
+
+        LeaveNode(task);
     }
 
     private bool TryTakeConfigLock(int vmid, SimTask task)
@@ -229,4 +295,10 @@ internal sealed class PowerActionRunner(
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    private sealed class NodeTaskLine
+    {
+        public int Running { get; set; }
+        public Queue<(SimTask Task, Action Begin)> Waiting { get; } = new();
+    }
 }

@@ -1,0 +1,74 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using k8s;
+using k8s.Models;
+
+namespace PveOperator.Bench;
+
+/// <summary>Just enough of an LxcContainer to follow it: metadata, spec and status stay raw JSON.</summary>
+internal sealed class Lxc : IKubernetesObject<V1ObjectMeta>
+{
+    public const string Group = "pve-operator.io";
+    public const string Version = "v1alpha1";
+    public const string Plural = "lxccontainers";
+
+    [JsonPropertyName("apiVersion")]
+    public string ApiVersion { get; set; } = $"{Group}/{Version}";
+    [JsonPropertyName("kind")]
+    public string Kind { get; set; } = "LxcContainer";
+    [JsonPropertyName("metadata")]
+    public V1ObjectMeta Metadata { get; set; } = new();
+    [JsonPropertyName("spec")]
+    public JsonElement? Spec { get; set; }
+    [JsonPropertyName("status")]
+    public JsonElement? Status { get; set; }
+
+    public string? DesiredPowerState => Spec is { ValueKind: JsonValueKind.Object } spec && spec.TryGetProperty("powerState", out var p) ? p.GetString() : null;
+
+    public bool? Running => Status is { ValueKind: JsonValueKind.Object } status && status.TryGetProperty("running", out var r)
+        && r.ValueKind is JsonValueKind.True or JsonValueKind.False ? r.GetBoolean() : null;
+
+    public bool HasPendingTask => Status is { ValueKind: JsonValueKind.Object } status && status.TryGetProperty("pendingTask", out var t)
+        && t.ValueKind == JsonValueKind.Object;
+
+    public long? ObservedGeneration => Status is { ValueKind: JsonValueKind.Object } status && status.TryGetProperty("observedGeneration", out var g)
+        && g.ValueKind == JsonValueKind.Number ? g.GetInt64() : null;
+
+    public bool ReadyTrue
+    {
+        get
+        {
+            if (Status is not { ValueKind: JsonValueKind.Object } status || !status.TryGetProperty("conditions", out var conditions)
+                || conditions.ValueKind != JsonValueKind.Array)
+            {
+                return false;
+            }
+
+            foreach (var condition in conditions.EnumerateArray())
+            {
+                if (condition.TryGetProperty("type", out var type) && type.GetString() == "Ready")
+                {
+                    return condition.TryGetProperty("status", out var value) && value.GetString() == "True";
+                }
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>Ready in the state its spec asks for, with the spec's current generation seen and no task pending.</summary>
+    public bool Settled => ReadyTrue && !HasPendingTask && ObservedGeneration == Metadata.Generation
+        && Running == (DesiredPowerState != "Stopped");
+}
+
+internal sealed class LxcList : IKubernetesObject<V1ListMeta>, IItems<Lxc>
+{
+    [JsonPropertyName("apiVersion")]
+    public string ApiVersion { get; set; } = $"{Lxc.Group}/{Lxc.Version}";
+    [JsonPropertyName("kind")]
+    public string Kind { get; set; } = "LxcContainerList";
+    [JsonPropertyName("metadata")]
+    public V1ListMeta Metadata { get; set; } = new();
+    [JsonPropertyName("items")]
+    public IList<Lxc> Items { get; set; } = [];
+}

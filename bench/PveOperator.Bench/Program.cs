@@ -1,0 +1,110 @@
+using System.Diagnostics;
+
+namespace PveOperator.Bench;
+
+internal static class Program
+{
+    private const string Usage = """
+        Usage: dotnet PveOperator.Bench.dll [--quick | --full] [--sizes 100,1000] [--output FILE] [--repo DIR] [--operator DLL]
+
+          --quick          N=100, short windows (a few minutes; what CI runs)
+          --full           N=100, 1000 and 3000, minutes of steady state, a leader failover at N=1000
+          --sizes LIST     override the sizes
+          --output FILE    where the Markdown report goes (full: docs/benchmarks.md; quick: .run/bench/benchmarks-quick.md)
+          --repo DIR       repository root (default: found from the working directory)
+          --operator DLL   the operator build to run (default: src/PveOperator/bin/Release/net10.0/PveOperator.dll)
+        Exit code: 0 when every measurement ran (missed targets included), 1 when the benchmark itself broke.
+        """;
+
+    public static async Task<int> Main(string[] args)
+    {
+        var settings = BenchSettings.Quick();
+        IReadOnlyList<int>? sizes = null;
+        string? output = null, repo = null, operatorDll = null;
+        try
+        {
+            for (var i = 0; i < args.Length; i++)
+            {
+                string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+                switch (args[i])
+                {
+                    case "--quick": settings = BenchSettings.Quick(); break;
+                    case "--full": settings = BenchSettings.Full(); break;
+                    case "--sizes": sizes = [.. Value().Split(',').Select(int.Parse)]; break;
+                    case "--output": output = Value(); break;
+                    case "--repo": repo = Value(); break;
+                    case "--operator": operatorDll = Value(); break;
+                    case "--help" or "-h": Console.WriteLine(Usage); return 0;
+                    default: throw new ArgumentException($"unknown argument {args[i]}");
+                }
+            }
+        }
+        catch (Exception error) when (error is ArgumentException or FormatException)
+        {
+            await Console.Error.WriteLineAsync($"bench: {error.Message}\n{Usage}");
+            return 2;
+        }
+
+        if (sizes is not null)
+        {
+            settings = settings with { Sizes = sizes };
+        }
+
+        repo ??= FindRepository();
+        operatorDll ??= Path.Combine(repo, "src/PveOperator/bin/Release/net10.0/PveOperator.dll");
+        output ??= settings.Mode == "full" ? Path.Combine(repo, "docs/benchmarks.md") : Path.Combine(repo, ".run/bench/benchmarks-quick.md");
+        if (!File.Exists(operatorDll))
+        {
+            await Console.Error.WriteLineAsync($"bench: {operatorDll} not found; build it with: dotnet build -c Release");
+            return 1;
+        }
+
+        var work = Path.Combine(repo, ".run/bench");
+        Directory.CreateDirectory(work);
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+
+        // The commit the run measures: taken now, before anyone commits during a long run.
+        var machine = Machine.Describe(repo);
+        var total = Stopwatch.StartNew();
+        var results = new List<SizeResult>();
+        try
+        {
+            foreach (var size in settings.Sizes)
+            {
+                results.Add(await new SizeRun(settings, repo, operatorDll, work, size).RunAsync(cancel.Token));
+            }
+        }
+        catch (Exception error)
+        {
+            await Console.Error.WriteLineAsync($"bench: FAILED: {error}");
+            return 1;
+        }
+
+        var report = new Report(settings, results, machine, total.Elapsed);
+        Console.WriteLine();
+        Console.WriteLine(report.Table());
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
+        var notes = Path.Combine(repo, "bench/NOTES.md");
+        await File.WriteAllTextAsync(output, report.Markdown(File.Exists(notes) ? await File.ReadAllTextAsync(notes) : null));
+        Console.WriteLine($"bench: {settings.Mode} run took {total.Elapsed.TotalSeconds:F0} s; report written to {output}");
+        return 0;
+    }
+
+    private static string FindRepository()
+    {
+        for (var directory = new DirectoryInfo(Directory.GetCurrentDirectory()); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "PveOperator.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("run from inside the repository or pass --repo");
+    }
+}

@@ -1,0 +1,199 @@
+using System.Globalization;
+using System.Text;
+
+namespace PveOperator.Bench;
+
+/// <summary>The one table (console and Markdown), the settings, the machine and the per-endpoint breakdowns.</summary>
+internal sealed class Report(BenchSettings settings, IReadOnlyList<SizeResult> results, Machine machine, TimeSpan duration)
+{
+    private const double MiB = 1024 * 1024;
+
+    private sealed record Row(string Metric, Func<SizeResult, string> Value, string Target = "", Func<IReadOnlyList<SizeResult>, bool?>? Met = null);
+
+    private static string F(double value, int decimals = 1) =>
+        double.IsNaN(value) ? "n/a" : value.ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+
+    /// <summary>The operator's defaults: every running container's addresses every 10 min, at most 20 refreshes a minute.</summary>
+    public const double IpRefreshMinutes = 10;
+    public const double IpRefreshBudgetPerMinute = 20;
+
+    /// <summary>
+    /// Cluster-level requests as measured, plus the slow address refresh at its long-run rate: a window right after
+    /// convergence sees none of it (the first round is due IpRefreshMinutes after each start).
+    /// </summary>
+    private static double LongRun(SizeResult r) =>
+        r.SteadyPerMinute - r.SteadyPerContainerPerMinute + Math.Min(r.Size / IpRefreshMinutes, IpRefreshBudgetPerMinute);
+
+    private static SizeResult? At(IReadOnlyList<SizeResult> all, int size) => all.FirstOrDefault(r => r.Size == size) ?? all.LastOrDefault();
+
+    private IReadOnlyList<Row> Rows() =>
+    [
+        new("Create N LxcContainers (s, API server)", r => $"{F(r.CreateTime.TotalSeconds)} ({F(r.Size / r.CreateTime.TotalSeconds, 0)}/s)"),
+        new("Process start → first reconcile (ms)", r => F(r.FirstReconcile.TotalMilliseconds, 0), "≤ 2000",
+            all => all.All(r => r.FirstReconcile <= TimeSpan.FromSeconds(2))),
+        new("Process start → first LxcContainer reconcile (ms)", r => F(r.FirstContainerReconcile.TotalMilliseconds, 0)),
+        new("Cold convergence: all Ready (s)", r => F(r.Convergence.TotalSeconds)),
+        new("Physical limit ceil(N/(nodes×parallel))×task (s)", r => F(r.PhysicalLimit.TotalSeconds)),
+        new("Convergence ÷ physical limit", r => F(r.Convergence / r.PhysicalLimit, 2), "≤ 1.10",
+            all => all.All(r => r.Convergence / r.PhysicalLimit <= 1.10)),
+        new("Lock-timeout task failures (other failed tasks)", r => $"{r.LockTimeoutFailures} ({r.FailedTasks - r.LockTimeoutFailures})", "0",
+            all => all.All(r => r.FailedTasks == 0)),
+        new("PVE requests while converging (per container)", r => $"{r.ConvergenceRequests} ({F(r.ConvergenceRequests / (double)r.Size)})"),
+        new("Status writes while converging (per container)", r => $"{r.ConvergenceStatusWrites} ({F(r.ConvergenceStatusWrites / r.Size)})"),
+        new("Steady: PVE requests/min", r => F(r.SteadyPerMinute), "constant in N",
+            all => all.Count < 2 ? null : all.Max(r => r.SteadyPerMinute - r.SteadyPerContainerPerMinute) <= 1.25 * all.Min(r => r.SteadyPerMinute - r.SteadyPerContainerPerMinute) + 1),
+        new("Steady: per-container PVE requests/min", r => F(r.SteadyPerContainerPerMinute), "0 + IP-refresh budget"),
+        new("Long run: PVE requests/min with the IP-refresh budget (computed)", r => F(LongRun(r))),
+        new("Per-container polling baseline (req/min)", r => F(r.BaselinePerMinute, 0)),
+        new("Baseline ÷ operator (long run)", r => F(r.BaselinePerMinute / LongRun(r), 0) + "x", "≥ 50x at N=1000",
+            all => At(all, 1000) is { } r ? r.BaselinePerMinute / LongRun(r) >= 50 : null),
+        new("Max PVE requests in flight per node (converging / steady)", r => $"{r.ConvergenceMaxInFlightPerNode} / {r.SteadyMaxInFlightPerNode}", "≤ 2 (client cap)",
+            all => all.All(r => r.MaxInFlightOverall <= 2)),
+        new("Steady: LxcContainer status writes", r => F(r.SteadyContainerStatusWrites, 0), "0",
+            all => all.All(r => r.SteadyContainerStatusWrites == 0)),
+        new("Steady: ProxmoxProvider status writes/min", r => F(r.SteadyProviderStatusWrites / r.SteadyWindow.TotalMinutes)),
+        new("Steady: Kubernetes API requests/min (all verbs but WATCH)", r => F(r.SteadyKubernetesRequestsPerMinute)),
+        new("Reaction p50 (ms)", r => F(r.Percentile(50)), "< 50", all => all.All(r => r.Percentile(50) < 50)),
+        new("Reaction p99 (ms)", r => F(r.Percentile(99)), "< 250", all => all.All(r => r.Percentile(99) < 250)),
+        new("Reaction max (ms) / flips / timeouts", r => $"{F(r.ReactionMs.Count == 0 ? double.NaN : r.ReactionMs.Max())} / {r.ReactionMs.Count} / {r.ReactionTimeouts}"),
+        new("Idle RSS (MiB)", r => F(r.IdleRssBytes / MiB, 0), "< 100 at N=1000",
+            all => At(all, 1000) is { } r ? r.IdleRssBytes / MiB < 100 : null),
+        new("Idle RSS: anonymous / file / shmem (MiB)", r => $"{F(r.IdleRssParts.Anon / MiB, 0)} / {F(r.IdleRssParts.File / MiB, 0)} / {F(r.IdleRssParts.Shmem / MiB, 0)}"),
+        new("Peak RSS (MiB)", r => F(r.PeakRssBytes / MiB, 0), "< 128 (limit)", all => all.All(r => r.PeakRssBytes / MiB < 128)),
+        new("Idle CPU (% of one core)", r => F(r.IdleCpuPercent, 2)),
+        new("CPU time to converge (s)", r => F(r.ConvergenceCpu.TotalSeconds)),
+        new("Leader killed → new leader reconciling (s)", r => r.Failover is { } f ? F(f.TotalSeconds) : "–", "≤ 20",
+            all => all.Any(r => r.Failover is not null) ? all.Where(r => r.Failover is not null).All(r => r.Failover <= TimeSpan.FromSeconds(20)) : null),
+        new("Status writes / PVE requests in the 20 s after the kill", r => r.FailoverStatusWrites is { } w ? $"{F(w, 0)} / {r.FailoverRequests}" : "–"),
+    ];
+
+    private static string Verdict(bool? met) => met switch { true => "met", false => "MISSED", null => "" };
+
+    public string Table()
+    {
+        var rows = Rows();
+        var header = new[] { "metric" }.Concat(results.Select(r => $"N={r.Size}")).Concat(["target", ""]).ToArray();
+        var cells = rows.Select(row => new[] { row.Metric }.Concat(results.Select(row.Value)).Concat([row.Target, Verdict(row.Met?.Invoke(results))]).ToArray()).ToList();
+        var widths = header.Select((h, i) => Math.Max(h.Length, cells.Max(c => c[i].Length))).ToArray();
+        var text = new StringBuilder();
+        text.AppendLine(string.Join("  ", header.Select((h, i) => h.PadRight(widths[i]))).TrimEnd());
+        text.AppendLine(string.Join("  ", widths.Select(w => new string('-', w))));
+        foreach (var row in cells)
+        {
+            text.AppendLine(string.Join("  ", row.Select((c, i) => i == 0 ? c.PadRight(widths[i]) : c.PadLeft(widths[i]))).TrimEnd());
+        }
+
+        return text.ToString();
+    }
+
+    private string MarkdownTable()
+    {
+        var text = new StringBuilder();
+        text.AppendLine($"| metric | {string.Join(" | ", results.Select(r => $"N={r.Size}"))} | target | |");
+        text.AppendLine($"|---|{string.Concat(results.Select(_ => "---:|"))}---|---|");
+        foreach (var row in Rows())
+        {
+            text.AppendLine($"| {row.Metric} | {string.Join(" | ", results.Select(row.Value))} | {row.Target} | {Verdict(row.Met?.Invoke(results))} |");
+        }
+
+        return text.ToString();
+    }
+
+    private string EndpointTable(Func<SizeResult, IReadOnlyDictionary<string, long>> counts, Func<SizeResult, double> scale, string unit)
+    {
+        var endpoints = results.SelectMany(r => counts(r).Keys).Distinct().Order(StringComparer.Ordinal).ToList();
+        var text = new StringBuilder();
+        text.AppendLine($"| endpoint ({unit}) | {string.Join(" | ", results.Select(r => $"N={r.Size}"))} |");
+        text.AppendLine($"|---|{string.Concat(results.Select(_ => "---:|"))}");
+        foreach (var endpoint in endpoints)
+        {
+            text.AppendLine($"| `{endpoint}` | {string.Join(" | ", results.Select(r => F(counts(r).GetValueOrDefault(endpoint) * scale(r))))} |");
+        }
+
+        return text.ToString();
+    }
+
+    private string KubernetesTable()
+    {
+        var keys = results.SelectMany(r => r.SteadyKubernetes.Where(k => k.Value > 0).Select(k => k.Key)).Distinct().Order(StringComparer.Ordinal).ToList();
+        var text = new StringBuilder();
+        text.AppendLine($"| verb resource (per min) | {string.Join(" | ", results.Select(r => $"N={r.Size}"))} |");
+        text.AppendLine($"|---|{string.Concat(results.Select(_ => "---:|"))}");
+        foreach (var key in keys)
+        {
+            text.AppendLine($"| `{key}` | {string.Join(" | ", results.Select(r => F(r.SteadyKubernetes.GetValueOrDefault(key) / r.SteadyWindow.TotalMinutes)))} |");
+        }
+
+        return text.ToString();
+    }
+
+    public string Markdown(string? notes)
+    {
+        var s = settings;
+        var text = new StringBuilder();
+        text.AppendLine("# Benchmarks");
+        text.AppendLine();
+        text.AppendLine($"Generated by `bash bench/run.sh --{s.Mode}` ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, commit `{machine.Commit}`, run time {duration.TotalMinutes:F0} min). " +
+            "Figures are single measurements from that one run, not averages: read them with the notes on noise below.");
+        text.AppendLine();
+        text.AppendLine("## Results");
+        text.AppendLine();
+        text.Append(MarkdownTable());
+        text.AppendLine();
+        text.AppendLine("\"met\"/\"MISSED\" compare every measured size with the target (those named \"at N=1000\" only that size).");
+        text.AppendLine();
+        text.AppendLine("## Settings");
+        text.AppendLine();
+        text.AppendLine($"- Sizes: {string.Join(", ", s.Sizes)} LxcContainers, all stopped in PVE and desired `Running`, vmids from 1000, spread round-robin over {s.Nodes} nodes, no `spec.node` (located through /cluster/resources).");
+        text.AppendLine($"- Simulator (in the bench process): task duration {s.TaskDuration.TotalMilliseconds:F0} ms, at most {s.ParallelTasksPerNode} parallel tasks per node (more wait in line), " +
+            $"{s.DaemonWorkers} pvedaemon workers per node, /cluster/resources refreshed every {s.ResourcesRefresh.TotalSeconds:F0} s, every container on DHCP with its lease at once.");
+        text.AppendLine($"- Operator: the Release build as its own process (`dotnet PveOperator.dll`), default flags and settings (4 concurrent reconciles, 4 power actions per node, 2 requests in flight per node); " +
+            $"ProxmoxProvider `syncInterval: {s.SyncInterval.TotalSeconds:F0}s`, certificate pinned by fingerprint.");
+        text.AppendLine($"- Kubernetes: kube-apiserver 1.20.2 + etcd 3.4 from `hack/control-plane.sh`, a fresh one per size; containers created {s.CreateParallelism} requests at a time.");
+        text.AppendLine($"- Cold convergence: from starting the operator process (all N objects already exist) to the last container `Ready=True` with `status.running` as desired, seen through a watch. " +
+            "Physical limit: ceil(N / (nodes × parallel tasks)) × task duration.");
+        text.AppendLine($"- Steady state: after convergence and {s.Settle.TotalSeconds:F0} s of settling, a window of {s.SteadyWindow.TotalSeconds:F0} s " +
+            (s.Sizes.Contains(s.LongWindowSize) && s.LongSteadyWindow != s.SteadyWindow ? $"({s.LongSteadyWindow.TotalSeconds:F0} s at N={s.LongWindowSize}) " : "") +
+            "with nothing changing. PVE requests are the simulator's per-endpoint counters; status writes are the API server's own `apiserver_request_total{verb=\"PATCH\",subresource=\"status\"}`. " +
+            $"Baseline: one status call per container per sync interval (N × 60 / {s.SyncInterval.TotalSeconds:F0} per minute).");
+        text.AppendLine($"- Reaction: {s.Flips} flips of `spec.powerState` per size, {s.Nodes * s.FlipPipelinesPerNode} in flight at once (at most {s.FlipPipelinesPerNode} per node, each container flipped again only once it settled); " +
+            "time from sending the PATCH to the simulator receiving the start/shutdown POST (an in-process event).");
+        text.AppendLine("- Footprint: VmRSS from /proc/PID/status (sampled every 250 ms; idle = end of the steady window), CPU = utime + stime from /proc/PID/stat; " +
+            "first reconcile = first non-zero `controller_runtime_reconcile_total` on the operator's metrics endpoint, polled every 5 ms.");
+        if (s.FailoverSizes.Count > 0)
+        {
+            text.AppendLine($"- Failover (N={string.Join(", ", s.FailoverSizes)}): two replicas with `--leader-elect` (lease 15 s, renew 10 s, retry 2 s); the leader is killed with SIGKILL; time until the standby's first reconcile.");
+        }
+
+        text.AppendLine();
+        text.AppendLine("## Machine");
+        text.AppendLine();
+        text.AppendLine($"{machine.Cpu}, {machine.Cores} cores (`nproc`), {machine.Memory} memory, {machine.Os}, {machine.Runtime}. " +
+            "Everything (etcd, kube-apiserver, the simulator and this harness, and the operator) shares these cores.");
+        text.AppendLine();
+        text.AppendLine("## PVE requests per endpoint");
+        text.AppendLine();
+        text.AppendLine("Steady state, requests per minute:");
+        text.AppendLine();
+        text.Append(EndpointTable(r => r.SteadyByEndpoint, r => 1 / r.SteadyWindow.TotalMinutes, "per min"));
+        text.AppendLine();
+        text.AppendLine("Long run (computed, not measured): cluster-level requests as measured plus the slow address refresh at its " +
+            $"long-run rate, min(N / {IpRefreshMinutes} min, {IpRefreshBudgetPerMinute}/min) with the operator's defaults.");
+        text.AppendLine();
+        text.AppendLine("Kubernetes API requests per minute in the steady window (the API server's own counters, all clients; the bench itself only watches):");
+        text.AppendLine();
+        text.Append(KubernetesTable());
+        text.AppendLine();
+        text.AppendLine("Cold convergence, requests per container:");
+        text.AppendLine();
+        text.Append(EndpointTable(r => r.ConvergenceByEndpoint, r => 1.0 / r.Size, "per container"));
+        if (notes is not null)
+        {
+            text.AppendLine();
+            text.Append(notes.TrimEnd());
+            text.AppendLine();
+        }
+
+        return text.ToString();
+    }
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The performance benchmark (issue 5): cold convergence, API economy at steady state, reaction latency,
+# footprint and scaling, against a real kube-apiserver + etcd, the PVE simulator and the operator's
+# Release build running as its own process.
+#
+#   bash bench/run.sh --quick   N=100, short windows, about 3 minutes (CI runs this from hack/test.sh)
+#   bash bench/run.sh --full    N=100, 1000, 3000, minutes of steady state; writes docs/benchmarks.md (about 40 min)
+#
+# Extra arguments go to the bench program (e.g. --sizes 100,1000 or --output FILE). Prints one table; the report
+# goes to docs/benchmarks.md (full) or .run/bench/benchmarks-quick.md (quick). Logs: .run/bench/.
+# Exits non-zero only when the benchmark itself breaks, never for a missed target.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+mode=--quick
+args=()
+for arg in "$@"; do
+  case $arg in
+    --quick | --full) mode=$arg ;;
+    *) args+=("$arg") ;;
+  esac
+done
+
+bash hack/install-tools.sh >/dev/null
+# The solution build covers the operator and the bench (incremental: quick when hack/test.sh built it already).
+dotnet build PveOperator.sln -c Release --nologo -v quiet
+exec dotnet bench/PveOperator.Bench/bin/Release/net10.0/PveOperator.Bench.dll "$mode" --repo "$root" "${args[@]}"
