@@ -12,6 +12,7 @@ using PveOperator.Controllers;
 using PveOperator.Entities;
 using PveOperator.Hosting;
 using PveOperator.IntegrationTests.Infrastructure;
+using PveOperator.IntegrationTests.Shipping;
 using PveSimulator;
 
 namespace PveOperator.IntegrationTests.Operator;
@@ -211,19 +212,8 @@ public sealed class OperatorHarness : IAsyncDisposable
     /// <summary>Runs the real kubectl against the control plane; returns exit code and output.</summary>
     public async Task<(int ExitCode, string Output)> KubectlAsync(params string[] arguments)
     {
-        var start = new ProcessStartInfo("kubectl") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("--kubeconfig");
-        start.ArgumentList.Add(controlPlane.KubeconfigPath);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout + await stderr);
+        var result = await Tools.KubectlAsync(controlPlane.KubeconfigPath, arguments);
+        return (result.ExitCode, result.Output);
     }
 
     /// <summary>Events about an object; those about cluster-scoped objects (providers) live in "default".</summary>

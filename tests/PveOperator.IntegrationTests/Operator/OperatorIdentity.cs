@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using System.Text;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
+using PveOperator.IntegrationTests.Shipping;
 
 namespace PveOperator.IntegrationTests.Operator;
 
@@ -86,25 +86,6 @@ public static class OperatorIdentity
         return path;
     }
 
-    private static async Task<string> KubectlAsync(string kubeconfig, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("kubectl") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("--kubeconfig");
-        start.ArgumentList.Add(kubeconfig);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"kubectl {string.Join(' ', arguments)} failed: {await stderr}");
-        }
-
-        return await stdout;
-    }
+    private static async Task<string> KubectlAsync(string kubeconfig, params string[] arguments) =>
+        (await Tools.KubectlAsync(kubeconfig, arguments)).EnsureSuccess().Stdout;
 }
