@@ -88,6 +88,22 @@ public sealed class ContainerMemory
 
     /// <summary>When the last power action was seen to succeed; PVE may take a while to show its effect (HA).</summary>
     public DateTimeOffset? SucceededAt { get; private set; }
+    /// <summary>Whether that action was a start (true) or a shutdown (false).</summary>
+    public bool SucceededTowardsRunning { get; private set; }
+
+    /// <summary>
+    /// Whether a power action towards <paramref name="desiredRunning"/> succeeded less than <paramref name="hold"/> ago
+    /// and PVE does not show its effect yet: sending it again would only queue a second task. An action towards the
+    /// other state (the spec changed since) does not hold anything back.
+    /// </summary>
+    public bool AwaitsEffect(bool desiredRunning, DateTimeOffset now, TimeSpan hold)
+    {
+        lock (gate)
+        {
+            return SucceededAt is { } at && now - at < hold && SucceededTowardsRunning == desiredRunning
+                && lastSeenRunning != desiredRunning;
+        }
+    }
 
     /// <summary>
     /// Notes the observed state. The DHCP window opens only on a seen transition from stopped to running
@@ -108,14 +124,20 @@ public sealed class ContainerMemory
             }
 
             lastSeenRunning = running;
+            if (SucceededAt is not null && running == SucceededTowardsRunning)
+            {
+                // The last action's effect is visible: nothing left to wait for.
+                SucceededAt = null;
+            }
         }
     }
 
-    public void ActionSucceeded(DateTimeOffset now)
+    public void ActionSucceeded(DateTimeOffset now, bool towardsRunning)
     {
         lock (gate)
         {
             SucceededAt = now;
+            SucceededTowardsRunning = towardsRunning;
         }
     }
 

@@ -217,7 +217,7 @@ internal sealed partial class LxcContainerReconciler(
                 return ReconcileResult.RequeueAfter(settings.TaskPollInterval);
             }
 
-            if (memory.SucceededAt is { } succeededAt && work.Now - succeededAt < settings.UnknownOutcomeHold)
+            if (memory.AwaitsEffect(desired == PowerState.Running, work.Now, settings.UnknownOutcomeHold))
             {
                 work.Progressing(Reasons.Observing, $"the last power action on CT {vmid} succeeded; waiting for PVE to show its effect");
                 return ReconcileResult.RequeueAfter(settings.TaskPollInterval);
@@ -273,7 +273,7 @@ internal sealed partial class LxcContainerReconciler(
         memory.ActionSettled(work.Now, settings.SnapshotLag);
         if (task.Succeeded)
         {
-            memory.ActionSucceeded(work.Now);
+            memory.ActionSucceeded(work.Now, towardsRunning: pending.Action == "start");
             return null;
         }
 

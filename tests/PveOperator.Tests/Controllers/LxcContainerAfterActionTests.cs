@@ -54,6 +54,28 @@ public sealed class LxcContainerAfterActionTests : IDisposable
     }
 
     [Fact]
+    public async Task A_spec_flipped_right_after_an_action_took_effect_is_acted_on_at_once()
+    {
+        h.Pve.AddContainer(101, "pve1", "running");
+        h.Sync();
+        var container = Container(101, PowerState.Stopped);
+        await h.ReconcileAsync(container);
+        h.Pve.Finish(h.Pve.Issued[0]);
+        h.Clock.Advance(TimeSpan.FromSeconds(1));
+        await h.ReconcileAsync(container);
+        Assert.Equal(("True", Reasons.Stopped), Ready(container));
+
+        // Well within the hold after the shutdown succeeded, the user wants it running again.
+        container.Spec.PowerState = PowerState.Running;
+        container.Metadata.Generation = 2;
+        h.Clock.Advance(TimeSpan.FromSeconds(1));
+        await h.ReconcileAsync(container);
+
+        Assert.Equal(1, h.Pve.CountOf("start"));
+        Assert.Equal(("False", Reasons.Starting), Ready(container));
+    }
+
+    [Fact]
     public async Task A_restarted_operator_does_not_poll_long_running_containers_for_addresses()
     {
         h.Pve.AddContainer(101, "pve1", "running");
