@@ -38,7 +38,14 @@ internal sealed class InterruptibleListWatch<TEntity>(IListWatch<TEntity> inner)
             cut = openWatch;
         }
 
-        cut?.Cancel();
+        try
+        {
+            cut?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // That watch ended on its own meanwhile: nothing left to cut.
+        }
     }
 
     public void Reconnect(bool asIfDisconnectedForLong = false)
@@ -59,25 +66,54 @@ internal sealed class InterruptibleListWatch<TEntity>(IListWatch<TEntity> inner)
     public async IAsyncEnumerable<EntityWatchEvent<TEntity>> WatchAsync(
         string resourceVersion, TimeSpan timeout, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        Task gateOpen;
-        lock (gate)
+        using var cut = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // Checking the gate and registering the watch under one lock: a Disconnect between the two would
+        // otherwise find no watch to cut and let this one run on, connected, through the "outage".
+        while (true)
         {
-            gateOpen = connected.Task;
+            Task gateOpen;
+            lock (gate)
+            {
+                gateOpen = connected.Task;
+                if (gateOpen.IsCompleted)
+                {
+                    openWatch = cut;
+                    if (resumeFromAncientVersion)
+                    {
+                        resumeFromAncientVersion = false;
+                        resourceVersion = "1";
+                    }
+
+                    break;
+                }
+            }
+
+            await gateOpen.WaitAsync(cancellationToken);
         }
 
-        await gateOpen.WaitAsync(cancellationToken);
-        using var cut = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        lock (gate)
+        try
         {
-            openWatch = cut;
-            if (resumeFromAncientVersion)
+            await foreach (var watchEvent in Relay(inner.WatchAsync(resourceVersion, timeout, cut.Token), cut, cancellationToken))
             {
-                resumeFromAncientVersion = false;
-                resourceVersion = "1";
+                yield return watchEvent;
             }
         }
+        finally
+        {
+            lock (gate)
+            {
+                if (openWatch == cut)
+                {
+                    openWatch = null;
+                }
+            }
+        }
+    }
 
-        await using var events = inner.WatchAsync(resourceVersion, timeout, cut.Token).GetAsyncEnumerator(cut.Token);
+    private async IAsyncEnumerable<EntityWatchEvent<TEntity>> Relay(
+        IAsyncEnumerable<EntityWatchEvent<TEntity>> watch, CancellationTokenSource cut, CancellationToken cancellationToken)
+    {
+        await using var events = watch.GetAsyncEnumerator(cut.Token);
         while (true)
         {
             bool more;
