@@ -267,7 +267,23 @@ public sealed class PveFaultTests(ControlPlaneFixture controlPlane, ITestOutputH
     /// <summary>From the fault cleared to every container Ready: records the time as a figure.</summary>
     private async Task RecoverAsync(Fleet fleet, string fault)
     {
-        var recovery = await ReliabilityKit.WaitAllReadyAsync(harness, fleet.Names, RecoveryLimit);
+        // Ready alone can come a sync early: /cluster/resources lags behind PVE (as on a real cluster), so a CT stopped
+        // in PVE during the fault may still show running in the first snapshot after it, and is corrected at the next.
+        // Recovered means Ready and PVE itself in the desired state.
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            await ReliabilityKit.WaitAllReadyAsync(harness, fleet.Names, RecoveryLimit - watch.Elapsed);
+            if (fleet.Containers.All(ct => fleet.Simulator.Cluster.GetContainer(ct.Vmid)!.Running == (ct.Desired == PowerState.Running)))
+            {
+                break;
+            }
+
+            Assert.True(watch.Elapsed < RecoveryLimit, "PVE did not reach the desired states within the recovery limit");
+            await Task.Delay(100);
+        }
+
+        var recovery = watch.Elapsed;
         foreach (var ct in fleet.Containers)
         {
             var container = await harness.GetContainerAsync(ct.Name);
