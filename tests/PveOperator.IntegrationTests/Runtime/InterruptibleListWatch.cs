@@ -111,7 +111,7 @@ internal sealed class InterruptibleListWatch<TEntity>(IListWatch<TEntity> inner)
     }
 
     private async IAsyncEnumerable<EntityWatchEvent<TEntity>> Relay(
-        IAsyncEnumerable<EntityWatchEvent<TEntity>> watch, CancellationTokenSource cut, CancellationToken cancellationToken)
+        IAsyncEnumerable<EntityWatchEvent<TEntity>> watch, CancellationTokenSource cut, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var events = watch.GetAsyncEnumerator(cut.Token);
         while (true)
