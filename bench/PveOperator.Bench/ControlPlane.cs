@@ -47,7 +47,16 @@ internal sealed partial class ControlPlane : IAsyncDisposable
             ["--kubeconfig", Kubeconfig, "wait", "--for=condition=Established", "crd", "--all", "--timeout=60s"], cancellationToken);
     }
 
-    /// <summary>apiserver_request_total summed by "verb resource/subresource" (e.g. "PATCH lxccontainers/status").</summary>
+    /// <summary>
+    /// apiserver_request_total summed by "verb resource/subresource" (e.g. "PATCH lxccontainers/status").
+    /// <para>
+    /// kube-apiserver 1.20 counts a GET of one namespaced custom object as verb LIST, scope "namespace": its CRD handler
+    /// takes the scope from the namespace before the name (kubernetes/kubernetes#95556; built-in kinds are not affected).
+    /// Every reconcile and every 10-minute resync GETs its LxcContainer, so those showed up as LISTs. Nothing in the bench
+    /// lists LxcContainers within one namespace (the operator and <see cref="ContainerWatch"/> list across all namespaces),
+    /// so for our group such a "LIST" is a GET and is counted as one; a fixed API server reports it as GET itself.
+    /// </para>
+    /// </summary>
     public async Task<Dictionary<string, double>> RequestCountsAsync(CancellationToken cancellationToken)
     {
         var text = await metricsClient.GetStringAsync(new Uri("/metrics", UriKind.Relative), cancellationToken);
@@ -68,7 +77,13 @@ internal sealed partial class ControlPlane : IAsyncDisposable
                 resource += "/" + sub;
             }
 
-            var key = $"{labels.GetValueOrDefault("verb", "")} {resource}";
+            var verb = labels.GetValueOrDefault("verb", "");
+            if (verb == "LIST" && labels.GetValueOrDefault("scope") == "namespace" && labels.GetValueOrDefault("group") == Lxc.Group)
+            {
+                verb = "GET";
+            }
+
+            var key = $"{verb} {resource}";
             result[key] = result.GetValueOrDefault(key) + value;
         }
 
