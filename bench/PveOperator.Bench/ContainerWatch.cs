@@ -12,7 +12,7 @@ namespace PveOperator.Bench;
 /// It lists and watches across all namespaces and keeps those of its own. A list within one namespace and a GET of one
 /// namespaced custom object look the same in kube-apiserver 1.20's request counters (both LIST, scope "namespace"):
 /// listing cluster-wide keeps every LIST of LxcContainers in the bench at scope "cluster", so that
-/// <see cref="ControlPlane.RequestCountsAsync"/> can tell the operator's GETs apart.
+/// <see cref="RequestCounts"/> can tell the operator's GETs apart.
 /// </para>
 /// </summary>
 internal sealed class ContainerWatch : IAsyncDisposable
