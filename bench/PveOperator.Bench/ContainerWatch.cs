@@ -8,6 +8,12 @@ namespace PveOperator.Bench;
 /// <summary>
 /// Follows every LxcContainer of a namespace through a watch: how many are settled (Ready in their desired state),
 /// and how many updates (changes to the stored object) the API server sent.
+/// <para>
+/// It lists and watches across all namespaces and keeps those of its own. A list within one namespace and a GET of one
+/// namespaced custom object look the same in kube-apiserver 1.20's request counters (both LIST, scope "namespace"):
+/// listing cluster-wide keeps every LIST of LxcContainers in the bench at scope "cluster", so that
+/// <see cref="RequestCounts"/> can tell the operator's GETs apart.
+/// </para>
 /// </summary>
 internal sealed class ContainerWatch : IAsyncDisposable
 {
@@ -19,6 +25,7 @@ internal sealed class ContainerWatch : IAsyncDisposable
     private readonly Task loop;
     private long modified;
     private long statusChanges;
+    private int lists;
     private int settled;
     private volatile string? failure;
 
@@ -39,8 +46,12 @@ internal sealed class ContainerWatch : IAsyncDisposable
     /// <summary>When (on the run's clock) the settled count last reached the number of objects.</summary>
     public TimeSpan? AllSettledAt { get; private set; }
     public string? Failure => failure;
+    /// <summary>How many times it listed: once at the start, again after each failed watch.</summary>
+    public int Lists => Volatile.Read(ref lists);
 
     public Lxc? Get(string name) => objects.GetValueOrDefault(name);
+
+    private bool Mine(Lxc item) => item.Metadata.NamespaceProperty == @namespace;
 
     public void ResetAllSettled() => AllSettledAt = null;
 
@@ -53,9 +64,10 @@ internal sealed class ContainerWatch : IAsyncDisposable
             {
                 if (resourceVersion is null)
                 {
-                    var list = await client.CustomObjects.ListNamespacedCustomObjectAsync<LxcList>(
-                        Lxc.Group, Lxc.Version, @namespace, Lxc.Plural, cancellationToken: stop.Token);
-                    foreach (var item in list.Items)
+                    var list = await client.CustomObjects.ListCustomObjectForAllNamespacesAsync<LxcList>(
+                        Lxc.Group, Lxc.Version, Lxc.Plural, cancellationToken: stop.Token);
+                    Interlocked.Increment(ref lists);
+                    foreach (var item in list.Items.Where(Mine))
                     {
                         Apply(WatchEventType.Added, item);
                     }
@@ -63,15 +75,15 @@ internal sealed class ContainerWatch : IAsyncDisposable
                     resourceVersion = list.Metadata.ResourceVersion;
                 }
 
-                var response = client.CustomObjects.ListNamespacedCustomObjectWithHttpMessagesAsync<LxcList>(
-                    Lxc.Group, Lxc.Version, @namespace, Lxc.Plural, watch: true, resourceVersion: resourceVersion,
+                var response = client.CustomObjects.ListCustomObjectForAllNamespacesWithHttpMessagesAsync<LxcList>(
+                    Lxc.Group, Lxc.Version, Lxc.Plural, watch: true, resourceVersion: resourceVersion,
                     allowWatchBookmarks: true, timeoutSeconds: 600, cancellationToken: stop.Token);
 #pragma warning disable CS0618 // the typed watch is the only one for custom resources
                 await foreach (var (type, item) in response.WatchAsync<Lxc, LxcList>(onError: e => throw e, cancellationToken: stop.Token))
 #pragma warning restore CS0618
                 {
                     resourceVersion = item.Metadata.ResourceVersion ?? resourceVersion;
-                    if (type != WatchEventType.Bookmark)
+                    if (type != WatchEventType.Bookmark && Mine(item))
                     {
                         Apply(type, item);
                     }

@@ -1,13 +1,11 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net.Http.Headers;
-using System.Text.RegularExpressions;
 using k8s;
 
 namespace PveOperator.Bench;
 
 /// <summary>A fresh local control plane (hack/control-plane.sh) for one size, and its API server's own request counters.</summary>
-internal sealed partial class ControlPlane : IAsyncDisposable
+internal sealed class ControlPlane : IAsyncDisposable
 {
     private readonly string repo;
     private readonly HttpClient metricsClient;
@@ -47,33 +45,9 @@ internal sealed partial class ControlPlane : IAsyncDisposable
             ["--kubeconfig", Kubeconfig, "wait", "--for=condition=Established", "crd", "--all", "--timeout=60s"], cancellationToken);
     }
 
-    /// <summary>apiserver_request_total summed by "verb resource/subresource" (e.g. "PATCH lxccontainers/status").</summary>
-    public async Task<Dictionary<string, double>> RequestCountsAsync(CancellationToken cancellationToken)
-    {
-        var text = await metricsClient.GetStringAsync(new Uri("/metrics", UriKind.Relative), cancellationToken);
-        var result = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var line in text.Split('\n'))
-        {
-            if (!line.StartsWith("apiserver_request_total{", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            var close = line.LastIndexOf('}');
-            var labels = LabelPattern().Matches(line[..close]).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value, StringComparer.Ordinal);
-            var value = double.Parse(line[(close + 1)..].Trim(), CultureInfo.InvariantCulture);
-            var resource = labels.GetValueOrDefault("resource", "");
-            if (labels.GetValueOrDefault("subresource", "") is { Length: > 0 } sub)
-            {
-                resource += "/" + sub;
-            }
-
-            var key = $"{labels.GetValueOrDefault("verb", "")} {resource}";
-            result[key] = result.GetValueOrDefault(key) + value;
-        }
-
-        return result;
-    }
+    /// <summary>apiserver_request_total by "verb resource/subresource" (see <see cref="RequestCounts"/>).</summary>
+    public async Task<Dictionary<string, double>> RequestCountsAsync(CancellationToken cancellationToken) =>
+        RequestCounts.Parse(await metricsClient.GetStringAsync(new Uri("/metrics", UriKind.Relative), cancellationToken));
 
     public async ValueTask DisposeAsync()
     {
@@ -88,9 +62,6 @@ internal sealed partial class ControlPlane : IAsyncDisposable
             await Console.Error.WriteLineAsync($"bench: stopping the control plane failed: {error.Message}");
         }
     }
-
-    [GeneratedRegex(@"(\w+)=""([^""]*)""")]
-    private static partial Regex LabelPattern();
 }
 
 /// <summary>Runs a command to its end; a non-zero exit is an exception carrying its output.</summary>

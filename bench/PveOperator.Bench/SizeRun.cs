@@ -196,6 +196,7 @@ internal sealed class SizeRun(BenchSettings settings, string repo, string operat
         var apiBefore = await controlPlane.RequestCountsAsync(cancellationToken);
         var cpuBefore = op.CpuTime();
         var modifiedBefore = watch.Modified;
+        var listsBefore = watch.Lists;
         var started = Stopwatch.StartNew();
         await Task.Delay(window, cancellationToken);
         var elapsed = started.Elapsed;
@@ -213,6 +214,11 @@ internal sealed class SizeRun(BenchSettings settings, string repo, string operat
         result.SteadyContainerStatusWrites = Delta(apiBefore, apiAfter, "PATCH lxccontainers/status");
         result.SteadyProviderStatusWrites = Delta(apiBefore, apiAfter, "PATCH proxmoxproviders/status");
         result.SteadyWatchModified = watch.Modified - modifiedBefore;
+        if (watch.Lists != listsBefore)
+        {
+            // The window's request counts then include the bench's own lists.
+            Say($"N={size}: the bench's watch failed and re-listed {watch.Lists - listsBefore} times in the window: {watch.Failure}");
+        }
         result.SteadyKubernetes = apiAfter.Where(a => !a.Key.StartsWith("WATCH", StringComparison.Ordinal))
             .ToDictionary(a => a.Key, a => a.Value - apiBefore.GetValueOrDefault(a.Key), StringComparer.Ordinal);
         result.SteadyKubernetesRequestsPerMinute = result.SteadyKubernetes.Values.Sum() / minutes;
