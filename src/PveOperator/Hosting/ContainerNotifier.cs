@@ -28,9 +28,10 @@ internal sealed class ContainerNotifier : IContainerNotifier
             return;
         }
 
+        // Every container of the provider: bulk work, behind task polls and spec changes.
         foreach (var key in controller.Cache.KeysByIndex(ByProvider, providerName))
         {
-            controller.Enqueue(key);
+            controller.EnqueueLowPriority(key);
         }
     }
 
@@ -45,7 +46,8 @@ internal sealed class ContainerNotifier : IContainerNotifier
         {
             foreach (var key in controller.Cache.KeysByIndex(ByProviderAndVmid, ProviderVmidKey(providerName, vmid)))
             {
-                controller.Enqueue(key);
+                // After a provider's first sync that is each of its containers: bulk work too.
+                controller.EnqueueLowPriority(key);
             }
         }
     }

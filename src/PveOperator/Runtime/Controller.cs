@@ -70,6 +70,12 @@ internal sealed partial class Controller<TEntity> : IController
     /// <summary>Queues a key for reconciling; ignored while the controller is not running (not leading).</summary>
     public void Enqueue(string key) => queue?.Add(key);
 
+    /// <summary>
+    /// Queues a key behind every normally queued one: for bulk work (every object of a kind), so that it does not hold
+    /// up polls and changes already waiting. Ignored while the controller is not running.
+    /// </summary>
+    public void EnqueueLowPriority(string key) => queue?.AddLowPriority(key);
+
     /// <summary>Queues a key after a delay; ignored while the controller is not running.</summary>
     public void EnqueueAfter(string key, TimeSpan delay) => queue?.AddAfter(key, delay);
 
@@ -124,10 +130,11 @@ internal sealed partial class Controller<TEntity> : IController
 
             queue = workQueue;
 
-            // Events seen before this point went nowhere (no queue yet): start from everything cached.
+            // Events seen before this point went nowhere (no queue yet): start from everything cached, as bulk work
+            // that a change or a requeue arriving meanwhile goes ahead of.
             foreach (var key in informer.Cache.Keys())
             {
-                workQueue.Add(key);
+                workQueue.AddLowPriority(key);
             }
 
             metrics.MaxConcurrentReconciles.Set(options.MaxConcurrentReconciles);

@@ -8,6 +8,9 @@ namespace PveOperator.Runtime;
 /// once more when the first worker calls <see cref="Done"/>;</item>
 /// <item><see cref="AddAfter"/> keeps only the earliest pending delay per item;</item>
 /// <item><see cref="AddRateLimited"/> uses the item's own backoff, reset by <see cref="Forget"/>.</item>
+/// <item>items added with <see cref="AddLowPriority"/> (bulk work: everything at start-up, every container of a
+/// provider) are handed out only when no other item waits, so a task poll or a spec change does not wait behind
+/// thousands of them; a normal add of an item waiting there moves it forward (controller-runtime's priority queue).</item>
 /// </list>
 /// Delays run on the given <see cref="TimeProvider"/>, so tests can drive them with a fake clock.
 /// </summary>
@@ -16,6 +19,10 @@ internal sealed class WorkQueue<T> : IDisposable
 {
     private readonly Lock gate = new();
     private readonly Queue<T> queue = new();
+    // Low-priority lane. It may hold stale entries (items since moved forward or handed out): those are skipped.
+    private readonly Queue<T> lowQueue = new();
+    // Dirty items whose every add since they were last handed out was low priority.
+    private readonly HashSet<T> lowOnly = [];
     private readonly HashSet<T> dirty = [];
     private readonly HashSet<T> processing = [];
     private readonly Dictionary<T, PendingAdd> pendingAdds = [];
@@ -30,6 +37,8 @@ internal sealed class WorkQueue<T> : IDisposable
     private readonly IRateLimiter<T> rateLimiter;
     private readonly TimeProvider timeProvider;
     private readonly WorkQueueMetrics? metrics;
+    // Items waiting for a worker, in either lane.
+    private int waiting;
 
     public WorkQueue(IRateLimiter<T> rateLimiter, TimeProvider timeProvider, WorkQueueMetrics? metrics = null)
     {
@@ -45,23 +54,45 @@ internal sealed class WorkQueue<T> : IDisposable
         {
             lock (gate)
             {
-                return queue.Count;
+                return waiting;
             }
         }
     }
 
     public bool IsShuttingDown => shutdown.IsCancellationRequested;
 
-    public void Add(T item)
+    public void Add(T item) => Add(item, lowPriority: false);
+
+    /// <summary>Adds the item behind every normally added one (bulk work); an earlier or later normal add wins.</summary>
+    public void AddLowPriority(T item) => Add(item, lowPriority: true);
+
+    private void Add(T item, bool lowPriority)
     {
         lock (gate)
         {
-            if (IsShuttingDown || !dirty.Add(item))
+            if (IsShuttingDown)
             {
                 return;
             }
 
+            if (!dirty.Add(item))
+            {
+                if (!lowPriority && lowOnly.Remove(item) && !processing.Contains(item))
+                {
+                    // Waiting in the low lane: move it forward; its entry there is skipped later.
+                    queue.Enqueue(item);
+                    itemsQueued.Release();
+                }
+
+                return;
+            }
+
             metrics?.Adds.Inc();
+            if (lowPriority)
+            {
+                lowOnly.Add(item);
+            }
+
             if (processing.Contains(item))
             {
                 // Queued again by Done, so no two workers ever hold the same item.
@@ -133,9 +164,11 @@ internal sealed class WorkQueue<T> : IDisposable
         {
             lock (gate)
             {
-                if (queue.TryDequeue(out var item))
+                if (TryDequeue(out var item))
                 {
                     dirty.Remove(item);
+                    lowOnly.Remove(item);
+                    waiting--;
                     processing.Add(item);
                     var now = timeProvider.GetTimestamp();
                     if (queuedSince.Remove(item, out var since))
@@ -144,7 +177,7 @@ internal sealed class WorkQueue<T> : IDisposable
                     }
 
                     processingSince[item] = now;
-                    metrics?.Depth.Set(queue.Count);
+                    metrics?.Depth.Set(waiting);
                     return item;
                 }
 
@@ -230,10 +263,33 @@ internal sealed class WorkQueue<T> : IDisposable
 
     private void Enqueue(T item)
     {
-        queue.Enqueue(item);
+        (lowOnly.Contains(item) ? lowQueue : queue).Enqueue(item);
+        waiting++;
         queuedSince[item] = timeProvider.GetTimestamp();
-        metrics?.Depth.Set(queue.Count);
+        metrics?.Depth.Set(waiting);
         itemsQueued.Release();
+    }
+
+    /// <summary>The next waiting item, normal lane first, skipping entries that no longer stand for a waiting item.</summary>
+    private bool TryDequeue(out T item)
+    {
+        while (queue.TryDequeue(out item!))
+        {
+            if (dirty.Contains(item) && !processing.Contains(item))
+            {
+                return true;
+            }
+        }
+
+        while (lowQueue.TryDequeue(out item!))
+        {
+            if (dirty.Contains(item) && !processing.Contains(item) && lowOnly.Contains(item))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void AddWhenDue(T item, PendingAdd pending)

@@ -77,6 +77,83 @@ public sealed class WorkQueueTests : IDisposable
     }
 
     [Fact]
+    public async Task Low_priority_items_wait_behind_items_added_normally_after_them()
+    {
+        queue.AddLowPriority("bulk1");
+        queue.AddLowPriority("bulk2");
+        queue.Add("poll");
+
+        Assert.Equal(3, queue.Count);
+        Assert.Equal("poll", await GetAsync());
+        Assert.Equal("bulk1", await GetAsync());
+        Assert.Equal("bulk2", await GetAsync());
+        Assert.Equal(0, queue.Count);
+    }
+
+    [Fact]
+    public async Task A_normal_add_moves_a_waiting_low_priority_item_forward_and_it_is_handed_out_once()
+    {
+        queue.AddLowPriority("bulk1");
+        queue.AddLowPriority("change");
+        queue.Add("poll");
+        queue.Add("change");
+
+        Assert.Equal(3, queue.Count);
+        Assert.Equal("poll", await GetAsync());
+        Assert.Equal("change", await GetAsync());
+        Assert.Equal("bulk1", await GetAsync());
+        Assert.Equal(0, queue.Count);
+        queue.Done("change");
+        var nothingLeft = queue.GetAsync(CancellationToken.None);
+        await Task.Delay(ShortWait);
+        Assert.False(nothingLeft.IsCompleted);
+    }
+
+    [Fact]
+    public async Task A_low_priority_add_does_not_move_a_normally_queued_item_back()
+    {
+        queue.Add("poll");
+        queue.AddLowPriority("bulk1");
+        queue.AddLowPriority("poll");
+        queue.Add("next");
+
+        Assert.Equal("poll", await GetAsync());
+        Assert.Equal("next", await GetAsync());
+        Assert.Equal("bulk1", await GetAsync());
+    }
+
+    [Fact]
+    public async Task An_item_in_process_added_low_then_normally_comes_back_in_the_normal_lane()
+    {
+        queue.Add("a");
+        await GetAsync();
+        queue.AddLowPriority("bulk1");
+        queue.AddLowPriority("a");
+        queue.Add("a");
+
+        queue.Done("a");
+
+        Assert.Equal(2, queue.Count);
+        Assert.Equal("a", await GetAsync());
+        Assert.Equal("bulk1", await GetAsync());
+    }
+
+    [Fact]
+    public async Task An_item_in_process_added_only_low_comes_back_in_the_low_lane()
+    {
+        queue.Add("a");
+        await GetAsync();
+        queue.AddLowPriority("a");
+        queue.Add("b");
+
+        queue.Done("a");
+
+        Assert.Equal("b", await GetAsync());
+        Assert.Equal("a", await GetAsync());
+        Assert.Equal(0, queue.Count);
+    }
+
+    [Fact]
     public async Task Done_without_a_new_add_does_not_requeue()
     {
         queue.Add("a");
