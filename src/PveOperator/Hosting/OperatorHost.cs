@@ -82,6 +82,7 @@ internal static class OperatorHost
         services.AddSingleton<ContainerNotifier>();
         services.AddSingleton(sp => CreateManager(sp, options, settings, registry));
         services.AddHostedService<ControllerManagerHostedService>();
+        services.AddHostedService<HeapTrimmer>();
 
         var app = builder.Build();
         var manager = app.Services.GetRequiredService<ControllerManager>();
