@@ -5,15 +5,18 @@ namespace PveOperator.Hosting;
 
 /// <summary>
 /// Gives the memory of a burst back. After a burst of work (start-up lists, a mass convergence) the GC keeps the
-/// regions it committed for it although most of them hold garbage, and an idle operator collects too rarely for them
-/// to be released: on a machine with a large L3 cache (which sizes the gen0 budget) that was 80 MiB committed for
-/// 20–50 MiB of heap. Every 30 s, when committed memory exceeds what the heap uses by more than
-/// <see cref="Slack"/>, one aggressive collection compacts and decommits the rest.
+/// regions it committed for it although they hold garbage, and an idle operator allocates too little to collect
+/// again: the gen0 budget follows the L3 cache size (with non-concurrent GC up to 200 MiB), so on a machine with a
+/// large L3 some 80 MiB stayed committed for 20–50 MiB of live heap. Every 30 s, when more than <see cref="Slack"/>
+/// was allocated since the last look, one aggressive collection compacts the heap and decommits what is free. Idle,
+/// that is rare (a few MiB a minute); during a burst it is one full collection every 30 s.
 /// </summary>
 internal sealed partial class HeapTrimmer(ILogger<HeapTrimmer> logger, TimeProvider clock) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
     public const long Slack = 32L * 1024 * 1024;
+
+    private long allocatedAtLastTrim;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -32,17 +35,18 @@ internal sealed partial class HeapTrimmer(ILogger<HeapTrimmer> logger, TimeProvi
 
     internal void TrimIfWorthIt()
     {
-        var committed = GC.GetGCMemoryInfo().TotalCommittedBytes;
-        var used = GC.GetTotalMemory(forceFullCollection: false);
-        if (committed - used <= Slack)
+        var allocated = GC.GetTotalAllocatedBytes(precise: false);
+        if (allocated - allocatedAtLastTrim <= Slack)
         {
             return;
         }
 
+        allocatedAtLastTrim = allocated;
+        var before = GC.GetGCMemoryInfo().TotalCommittedBytes;
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-        LogTrimmed(committed / 1048576, GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576);
+        LogTrimmed(before / 1048576, GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576);
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "GC heap trimmed: {BeforeMiB} MiB committed before, {AfterMiB} MiB after")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "GC heap trimmed: {BeforeMiB} MiB committed before, {AfterMiB} MiB after")]
     private partial void LogTrimmed(long beforeMiB, long afterMiB);
 }
