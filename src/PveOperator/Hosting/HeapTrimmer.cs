@@ -47,6 +47,6 @@ internal sealed partial class HeapTrimmer(ILogger<HeapTrimmer> logger, TimeProvi
         LogTrimmed(before / 1048576, GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "GC heap trimmed: {BeforeMiB} MiB committed before, {AfterMiB} MiB after")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "GC heap trimmed: {BeforeMiB} MiB committed at the previous collection, {AfterMiB} MiB after this one")]
     private partial void LogTrimmed(long beforeMiB, long afterMiB);
 }
