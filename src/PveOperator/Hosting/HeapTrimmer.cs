@@ -14,7 +14,7 @@ namespace PveOperator.Hosting;
 internal sealed partial class HeapTrimmer(ILogger<HeapTrimmer> logger, TimeProvider clock) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
-    public const long Slack = 32L * 1024 * 1024;
+    public const long Slack = 16L * 1024 * 1024;
 
     private long allocatedAtLastTrim;
 
