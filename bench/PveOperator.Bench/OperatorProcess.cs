@@ -31,13 +31,20 @@ internal sealed class OperatorProcess : IAsyncDisposable
     {
         var metricsPort = FreePort();
         var probePort = FreePort();
-        var start = new ProcessStartInfo("dotnet")
+        // A .dll runs on the shared runtime (dotnet PveOperator.dll); anything else is a native executable (a NativeAOT publish).
+        var managed = dll.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
+        var start = new ProcessStartInfo(managed ? "dotnet" : dll)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in (string[])[dll, "--kubeconfig", kubeconfig,
+        if (managed)
+        {
+            start.ArgumentList.Add(dll);
+        }
+
+        foreach (var arg in (string[])["--kubeconfig", kubeconfig,
                      "--metrics-bind-address", $"127.0.0.1:{metricsPort}", "--health-probe-bind-address", $"127.0.0.1:{probePort}"])
         {
             start.ArgumentList.Add(arg);

@@ -12,7 +12,8 @@ internal static class Program
           --sizes LIST     override the sizes
           --output FILE    where the Markdown report goes (full: docs/benchmarks.md; quick: .run/bench/benchmarks-quick.md)
           --repo DIR       repository root (default: found from the working directory)
-          --operator DLL   the operator build to run (default: src/PveOperator/bin/Release/net10.0/PveOperator.dll)
+          --operator PATH  the operator build to run: a .dll runs with dotnet, anything else as a native executable
+                           (a NativeAOT publish); default: src/PveOperator/bin/Release/net10.0/PveOperator.dll
         Exit code: 0 when every measurement ran (missed targets included), 1 when the benchmark itself broke.
         """;
 

@@ -1,6 +1,9 @@
 using k8s;
+#if !PVE_NATIVE_AOT
 using PveOperator.Crds;
+#endif
 using PveOperator.Hosting;
+using PveOperator.Runtime;
 
 namespace PveOperator;
 
@@ -8,6 +11,9 @@ internal static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        KubernetesJsonSetup.Configure();
+#if !PVE_NATIVE_AOT
+        // A development command (hack/generate-crds.sh), reflection-based: the NativeAOT build leaves it out.
         if (args is ["generate-crds", .. var rest])
         {
             foreach (var path in CrdGenerator.WriteAll(rest.Length > 0 ? rest[0] : "config/crds"))
@@ -17,6 +23,7 @@ internal static class Program
 
             return 0;
         }
+#endif
 
         if (args is ["--help"] or ["-h"])
         {
@@ -29,9 +36,7 @@ internal static class Program
         try
         {
             options = OperatorOptionsParser.Parse(args);
-            kubernetesConfig = options.Kubeconfig is { } path
-                ? KubernetesClientConfiguration.BuildConfigFromConfigFile(path)
-                : KubernetesClientConfiguration.BuildDefaultConfig();
+            kubernetesConfig = KubeconfigLoader.Load(options.Kubeconfig);
         }
         catch (Exception error) when (error is ArgumentException or k8s.Exceptions.KubeConfigException or FileNotFoundException)
         {

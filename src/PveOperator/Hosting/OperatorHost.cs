@@ -82,15 +82,20 @@ internal static class OperatorHost
         services.AddSingleton<ContainerNotifier>();
         services.AddSingleton(sp => CreateManager(sp, options, settings, registry));
         services.AddHostedService<ControllerManagerHostedService>();
+        services.AddHostedService<HeapTrimmer>();
 
         var app = builder.Build();
         var manager = app.Services.GetRequiredService<ControllerManager>();
         if (probes is not null)
         {
             var probeHost = $"*:{probes.Port}";
-            app.MapGet("/healthz", () => Results.Text("ok")).RequireHost(probeHost);
+            // Plain RequestDelegates rather than minimal-API lambdas: no reflection or generated binding code is needed,
+            // which keeps the NativeAOT publish free of trimming warnings.
+            app.MapGet("/healthz", new RequestDelegate(context => PlainText(context, StatusCodes.Status200OK, "ok"))).RequireHost(probeHost);
             // Followers are ready too once their caches are synced: they serve probes and wait for the lease.
-            app.MapGet("/readyz", () => manager.HasSynced ? Results.Text("ok") : Results.Text("caches not synced", statusCode: 503))
+            app.MapGet("/readyz", new RequestDelegate(context => manager.HasSynced
+                    ? PlainText(context, StatusCodes.Status200OK, "ok")
+                    : PlainText(context, StatusCodes.Status503ServiceUnavailable, "caches not synced")))
                 .RequireHost(probeHost);
         }
 
@@ -100,6 +105,14 @@ internal static class OperatorHost
         }
 
         return app;
+    }
+
+    /// <summary>What Results.Text writes: the status, text/plain in UTF-8 and the body.</summary>
+    private static Task PlainText(HttpContext context, int statusCode, string body)
+    {
+        context.Response.StatusCode = statusCode;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        return context.Response.WriteAsync(body, context.RequestAborted);
     }
 
     private static ControllerManager CreateManager(IServiceProvider services, OperatorOptions options, ContainerControllerSettings settings, CollectorRegistry registry)

@@ -273,7 +273,7 @@ internal sealed class PveApiTransport : IDisposable
         }
         try
         {
-            return JsonSerializer.Deserialize<PveErrorBody>(body, PveJson.Options);
+            return PveJson.Deserialize<PveErrorBody>(body);
         }
         catch (JsonException)
         {

@@ -67,8 +67,9 @@ public sealed record PveContainerConfig : IJsonOnDeserialized
     [JsonPropertyName("digest")]
     public string? Digest { get; init; }
 
+    // set, not init: source-generated metadata cannot fill an init-only extension data property.
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 
     /// <summary>The netN lines, parsed and ordered by N.</summary>
     [JsonIgnore]

@@ -80,6 +80,11 @@ internal sealed partial class EntityInformer<TEntity>(
                 var snapshot = await listWatch.ListAsync(cancellationToken).ConfigureAwait(false);
                 ListCount++;
                 ResourceVersion = snapshot.ResourceVersion;
+                foreach (var item in snapshot.Items)
+                {
+                    DropManagedFields(item);
+                }
+
                 Publish(cache.Replace(snapshot.Items));
                 synced.TrySetResult();
                 LogListed(snapshot.Items.Count, snapshot.ResourceVersion);
@@ -122,6 +127,18 @@ internal sealed partial class EntityInformer<TEntity>(
         }
     }
 
+    /// <summary>
+    /// Server-side apply bookkeeping (metadata.managedFields) is never read by a controller but is most of a cached
+    /// object's size (a parsed JSON tree per field manager): the cache keeps objects without it.
+    /// </summary>
+    private static void DropManagedFields(TEntity entity)
+    {
+        if (entity.Metadata is { ManagedFields: not null } metadata)
+        {
+            metadata.ManagedFields = null;
+        }
+    }
+
     /// <summary>One watch call, until the server ends it; returns whether any event came.</summary>
     private async Task<bool> WatchOnceAsync(CancellationToken cancellationToken)
     {
@@ -153,6 +170,7 @@ internal sealed partial class EntityInformer<TEntity>(
             case WatchEventType.Bookmark:
                 break;
             case WatchEventType.Added or WatchEventType.Modified when entity is not null:
+                DropManagedFields(entity);
                 var previous = cache.Upsert(entity);
                 if (previous is null)
                 {
