@@ -86,7 +86,9 @@ internal static class Program
             return 1;
         }
 
-        var report = new Report(settings, results, machine, total.Elapsed);
+        var report = new Report(settings, results, machine, total.Elapsed, operatorDll.EndsWith(".dll", StringComparison.Ordinal)
+            ? "the JIT build (`dotnet PveOperator.dll`)"
+            : "the NativeAOT publish (`PveOperator`, as the image ships it)");
         Console.WriteLine();
         Console.WriteLine(report.Table());
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);

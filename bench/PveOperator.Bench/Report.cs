@@ -4,7 +4,7 @@ using System.Text;
 namespace PveOperator.Bench;
 
 /// <summary>The one table (console and Markdown), the settings, the machine and the per-endpoint breakdowns.</summary>
-internal sealed class Report(BenchSettings settings, IReadOnlyList<SizeResult> results, Machine machine, TimeSpan duration)
+internal sealed class Report(BenchSettings settings, IReadOnlyList<SizeResult> results, Machine machine, TimeSpan duration, string operatorBuild)
 {
     private const double MiB = 1024 * 1024;
 
@@ -147,7 +147,7 @@ internal sealed class Report(BenchSettings settings, IReadOnlyList<SizeResult> r
         text.AppendLine($"- Sizes: {string.Join(", ", s.Sizes)} LxcContainers, all stopped in PVE and desired `Running`, vmids from 1000, spread round-robin over {s.Nodes} nodes, no `spec.node` (located through /cluster/resources).");
         text.AppendLine($"- Simulator (in the bench process): task duration {s.TaskDuration.TotalMilliseconds:F0} ms, at most {s.ParallelTasksPerNode} parallel tasks per node (more wait in line), " +
             $"{s.DaemonWorkers} pvedaemon workers per node, /cluster/resources refreshed every {s.ResourcesRefresh.TotalSeconds:F0} s, every container on DHCP with its lease at once.");
-        text.AppendLine($"- Operator: the Release build as its own process (`dotnet PveOperator.dll`), default flags and settings (4 concurrent reconciles, 4 power actions per node, 2 requests in flight per node); " +
+        text.AppendLine($"- Operator: {operatorBuild} as its own process, Release, default flags and settings (4 concurrent reconciles, 4 power actions per node, 2 requests in flight per node); " +
             $"ProxmoxProvider `syncInterval: {s.SyncInterval.TotalSeconds:F0}s`, certificate pinned by fingerprint.");
         text.AppendLine($"- Kubernetes: kube-apiserver 1.20.2 + etcd 3.4 from `hack/control-plane.sh`, a fresh one per size; containers created {s.CreateParallelism} requests at a time.");
         text.AppendLine($"- Cold convergence: from starting the operator process (all N objects already exist) to the last container `Ready=True` with `status.running` as desired, seen through a watch. " +
