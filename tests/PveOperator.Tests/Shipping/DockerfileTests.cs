@@ -10,11 +10,30 @@ public sealed class DockerfileTests
     private static readonly IReadOnlyList<DockerStage> Stages = DockerfileModel.Load(Root);
 
     [Fact]
-    public void Builds_with_the_sdk_and_runs_on_the_aspnet_runtime()
+    public void Builds_with_the_sdk_and_runs_natively_on_runtime_deps()
     {
         Assert.Equal(2, Stages.Count);
         Assert.StartsWith("mcr.microsoft.com/dotnet/sdk:10.0", Stages[0].Image);
-        Assert.StartsWith("mcr.microsoft.com/dotnet/aspnet:10.0", Stages[^1].Image);
+        Assert.StartsWith("mcr.microsoft.com/dotnet/runtime-deps:10.0", Stages[^1].Image);
+    }
+
+    [Fact]
+    public void Restores_and_publishes_for_the_same_runtime_with_NativeAOT()
+    {
+        var runs = Stages[0].All("RUN").ToList();
+        var restore = Assert.Single(runs, r => r.StartsWith("dotnet restore", StringComparison.Ordinal));
+        var publish = Assert.Single(runs, r => r.StartsWith("dotnet publish", StringComparison.Ordinal));
+        foreach (var option in new[] { "-r linux-x64", "-p:PublishAot=true" })
+        {
+            Assert.Contains(option, restore);
+            Assert.Contains(option, publish);
+        }
+
+        // NativeAOT links with clang against zlib: the build stage installs both before it publishes.
+        var install = runs.FindIndex(r => r.Contains("apt-get install", StringComparison.Ordinal));
+        Assert.True(install >= 0 && install < runs.IndexOf(publish));
+        Assert.Contains("clang", runs[install]);
+        Assert.Contains("zlib1g-dev", runs[install]);
     }
 
     [Fact]
@@ -44,7 +63,7 @@ public sealed class DockerfileTests
 
         Assert.Equal("65532:65532", Assert.Single(runtime.All("USER")));
         Assert.Empty(runtime.All("RUN"));
-        Assert.Equal(["dotnet", "PveOperator.dll"], DockerfileModel.ExecForm(Assert.Single(runtime.All("ENTRYPOINT"))));
+        Assert.Equal(["/app/PveOperator"], DockerfileModel.ExecForm(Assert.Single(runtime.All("ENTRYPOINT"))));
     }
 
     [Fact]
