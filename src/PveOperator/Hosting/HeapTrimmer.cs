@@ -25,7 +25,7 @@ internal sealed partial class HeapTrimmer(ILogger<HeapTrimmer> logger, TimeProvi
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                TrimIfWorthIt();
+                _ = TrimIfWorthIt();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -33,18 +33,20 @@ internal sealed partial class HeapTrimmer(ILogger<HeapTrimmer> logger, TimeProvi
         }
     }
 
-    internal void TrimIfWorthIt()
+    /// <summary>Collects when more than <see cref="Slack"/> was allocated since the last trim; says whether it did.</summary>
+    internal bool TrimIfWorthIt()
     {
         var allocated = GC.GetTotalAllocatedBytes(precise: false);
         if (allocated - allocatedAtLastTrim <= Slack)
         {
-            return;
+            return false;
         }
 
         allocatedAtLastTrim = allocated;
         var before = GC.GetGCMemoryInfo().TotalCommittedBytes;
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         LogTrimmed(before / 1048576, GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576);
+        return true;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "GC heap trimmed: {BeforeMiB} MiB committed at the previous collection, {AfterMiB} MiB after this one")]
