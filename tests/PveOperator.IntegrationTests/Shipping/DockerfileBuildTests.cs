@@ -109,6 +109,8 @@ public sealed class DockerfileBuildTests(ControlPlaneFixture cluster, ITestOutpu
     /// </summary>
     private async Task StartsAsAFollowerServingProbesAndMetricsAsync(string app, string[] entrypoint)
     {
+        // The informers' caches sync only once the kinds exist; run alone, nothing else has installed them yet.
+        await Reliability.OperatorCrds.InstallAsync(cluster);
         var ns = await cluster.CreateNamespaceAsync();
         var now = DateTime.UtcNow;
         await cluster.Client.CoordinationV1.CreateNamespacedLeaseAsync(new V1Lease
@@ -216,6 +218,8 @@ public sealed class DockerfileBuildTests(ControlPlaneFixture cluster, ITestOutpu
     private async Task RunInStageAsync(string stageFs, string workdir, string command)
     {
         var mapped = string.Join(' ', command.Split(' ').Select(token => token.StartsWith('/') ? HostPath(stageFs, token) : token));
+        // A RUN before any WORKDIR (the toolchain install) runs in the stage's root.
+        Directory.CreateDirectory(HostPath(stageFs, workdir));
         var log = Path.Combine(scratch, $"run-{Guid.NewGuid():N}.log");
         var watch = Stopwatch.StartNew();
         // Output goes to a file, not a pipe: build servers outliving the command must not hold the test's pipes.
