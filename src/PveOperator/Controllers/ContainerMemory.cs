@@ -86,10 +86,10 @@ public sealed class ContainerMemory
         }
     }
 
-    /// <summary>When the last power action was seen to succeed; PVE may take a while to show its effect (HA).</summary>
-    public DateTimeOffset? SucceededAt { get; private set; }
-    /// <summary>Whether that action was a start (true) or a shutdown (false).</summary>
-    public bool SucceededTowardsRunning { get; private set; }
+    // When the last power action was seen to succeed, until PVE shows its effect (which may take a while: HA), and
+    // whether it was a start (true) or a shutdown (false).
+    private DateTimeOffset? succeededAt;
+    private bool succeededTowardsRunning;
 
     /// <summary>
     /// Whether a power action towards <paramref name="desiredRunning"/> succeeded less than <paramref name="hold"/> ago
@@ -100,8 +100,8 @@ public sealed class ContainerMemory
     {
         lock (gate)
         {
-            return SucceededAt is { } at && now - at < hold && SucceededTowardsRunning == desiredRunning
-                && lastSeenRunning != desiredRunning;
+            // SeenRunning forgets the success once PVE shows its effect, so a success still held is one not yet shown.
+            return succeededAt is { } at && now - at < hold && succeededTowardsRunning == desiredRunning;
         }
     }
 
@@ -124,10 +124,10 @@ public sealed class ContainerMemory
             }
 
             lastSeenRunning = running;
-            if (SucceededAt is not null && running == SucceededTowardsRunning)
+            if (succeededAt is not null && running == succeededTowardsRunning)
             {
                 // The last action's effect is visible: nothing left to wait for.
-                SucceededAt = null;
+                succeededAt = null;
             }
         }
     }
@@ -136,8 +136,8 @@ public sealed class ContainerMemory
     {
         lock (gate)
         {
-            SucceededAt = now;
-            SucceededTowardsRunning = towardsRunning;
+            succeededAt = now;
+            succeededTowardsRunning = towardsRunning;
         }
     }
 
