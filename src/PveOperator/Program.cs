@@ -11,7 +11,7 @@ internal static class Program
 {
     public static async Task<int> Main(string[] args)
     {
-        KubernetesJsonSetup.Configure();
+        KubernetesJsonSetup.Configure(OperatorJsonContext.Default);
 #if !PVE_NATIVE_AOT
         // A development command (hack/generate-crds.sh), reflection-based: the NativeAOT build leaves it out.
         if (args is ["generate-crds", .. var rest])

@@ -10,7 +10,7 @@ namespace PveOperator.Controllers;
 /// containers need no polling. A wake that is not taken up in time (the container no longer needs a slot, or its
 /// reconcile is slow) passes to the next waiter.
 /// </remarks>
-public sealed class NodeActionSlots(int maxPerNode, Action<string>? wake = null, TimeProvider? clock = null)
+internal sealed class NodeActionSlots(int maxPerNode, Action<string>? wake = null, TimeProvider? clock = null) : IDisposable
 {
     /// <summary>How long a freed slot stays kept for the waiter it woke.</summary>
     public static readonly TimeSpan WakeGrace = TimeSpan.FromSeconds(2);
@@ -127,6 +127,19 @@ public sealed class NodeActionSlots(int maxPerNode, Action<string>? wake = null,
         lock (gate)
         {
             return nodes.TryGetValue(node, out var line) ? line.Waiters.Count : 0;
+        }
+    }
+
+    /// <summary>Stops the per-node recheck timers: the provider is gone.</summary>
+    public void Dispose()
+    {
+        lock (gate)
+        {
+            foreach (var line in nodes.Values)
+            {
+                line.Recheck?.Dispose();
+                line.Recheck = null;
+            }
         }
     }
 

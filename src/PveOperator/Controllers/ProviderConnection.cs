@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using PveOperator.Controllers.Containers;
 using PveOperator.Proxmox;
 
 namespace PveOperator.Controllers;
@@ -9,14 +10,15 @@ namespace PveOperator.Controllers;
 /// </summary>
 /// <param name="wakeContainer">Called with a container key when a freed action slot lets that container act.</param>
 /// <param name="predecessor">The connection this one replaces (a rotated token, say): its action slots, per-container
-/// memory and task timings carry over, so in-flight tasks stay counted and backoffs stay in force.</param>
-public sealed class ProviderConnection(
+/// histories and task timings carry over, so in-flight tasks stay counted and backoffs stay in force.</param>
+internal sealed class ProviderConnection(
     string providerName,
     IPveClient? client,
     PveClientSettings? settings,
     int maxActionsPerNode,
     Action<string>? wakeContainer = null,
-    ProviderConnection? predecessor = null) : IDisposable
+    ProviderConnection? predecessor = null,
+    TimeProvider? clock = null) : IDisposable
 {
     private readonly PveNodePool noNodes = new();
     private volatile PveClusterSnapshot? snapshot;
@@ -30,8 +32,9 @@ public sealed class ProviderConnection(
     public PveClientSettings? Settings { get; } = settings;
     public PveNodePool Nodes => client?.Nodes ?? noNodes;
     /// <summary>Per-node power-action slots; a freed slot wakes the next waiting container through <c>wakeContainer</c>.</summary>
-    public NodeActionSlots ActionSlots { get; } = predecessor?.ActionSlots ?? new(maxActionsPerNode, wakeContainer);
-    public ConcurrentDictionary<int, ContainerMemory> Containers { get; } = predecessor?.Containers ?? new();
+    public NodeActionSlots ActionSlots { get; } = predecessor?.ActionSlots ?? new(maxActionsPerNode, wakeContainer, clock);
+    /// <summary>Each LxcContainer's history, by resource UID: two resources never share one, even for one VMID.</summary>
+    public ConcurrentDictionary<string, ContainerHistory> Histories { get; } = predecessor?.Histories ?? new(StringComparer.Ordinal);
     /// <summary>How long this cluster's tasks take, for polling them when they should be done.</summary>
     public TaskTimings TaskTimings { get; } = predecessor?.TaskTimings ?? new();
 
@@ -52,7 +55,6 @@ public sealed class ProviderConnection(
     /// <summary>Syncs of a connected provider that failed in a row (reset by a successful sync).</summary>
     public int FailedSyncsInARow { get; set; }
 
-    public ContainerMemory MemoryOf(int vmid) => Containers.GetOrAdd(vmid, _ => new ContainerMemory());
-
+    /// <summary>Disposes the client; the action slots, shared with a successor, go with <see cref="ProviderRegistry.Remove"/>.</summary>
     public void Dispose() => client?.Dispose();
 }

@@ -1,7 +1,7 @@
 namespace PveOperator.Controllers;
 
 /// <summary>A provider's readiness as its containers need to see it.</summary>
-public sealed record ProviderHealth(bool Ready, string Reason, string Message, bool Stalled)
+internal sealed record ProviderHealth(bool Ready, string Reason, string Message, bool Stalled)
 {
     public static ProviderHealth Connecting { get; } = new(false, "Connecting", "connecting to the PVE API", Stalled: false);
 }

@@ -3,29 +3,29 @@ using PveOperator.Proxmox;
 
 namespace PveOperator.Controllers;
 
-/// <summary>Per-provider figures from the latest cluster snapshot.</summary>
-internal static class ProviderMetrics
+/// <summary>Per-provider figures from the latest cluster snapshot, in the registry the operator serves.</summary>
+internal sealed class ProviderMetrics(CollectorRegistry registry)
 {
     private static readonly string[] KnownStates = ["running", "stopped"];
 
-    private static readonly Gauge Containers = Metrics.CreateGauge(
+    private readonly Gauge containers = Metrics.WithCustomRegistry(registry).CreateGauge(
         "pve_containers", "LXC containers in the provider's PVE cluster by state, from the latest /cluster/resources.",
         new GaugeConfiguration { LabelNames = ["provider", "state"] });
 
-    public static void Record(string provider, PveClusterSnapshot snapshot)
+    public void Record(string provider, PveClusterSnapshot snapshot)
     {
         var counts = snapshot.All.GroupBy(c => c.Status).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         foreach (var state in KnownStates.Union(counts.Keys))
         {
-            Containers.WithLabels(provider, state).Set(counts.GetValueOrDefault(state));
+            containers.WithLabels(provider, state).Set(counts.GetValueOrDefault(state));
         }
     }
 
-    public static void Forget(string provider)
+    public void Forget(string provider)
     {
-        foreach (var labels in Containers.GetAllLabelValues().Where(l => l[0] == provider).ToList())
+        foreach (var labels in containers.GetAllLabelValues().Where(l => l[0] == provider).ToList())
         {
-            Containers.RemoveLabelled(labels);
+            containers.RemoveLabelled(labels);
         }
     }
 }

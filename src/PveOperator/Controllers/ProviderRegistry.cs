@@ -5,8 +5,11 @@ namespace PveOperator.Controllers;
 
 /// <summary>The providers the operator is connected to, by ProxmoxProvider name.</summary>
 /// <param name="retiredConnectionGrace">How long a replaced connection stays usable for reconciles that already hold it (default 60 s).</param>
-public sealed class ProviderRegistry(TimeSpan? retiredConnectionGrace = null) : IDisposable
+/// <param name="clock">Times the grace period.</param>
+internal sealed class ProviderRegistry(TimeSpan? retiredConnectionGrace = null, TimeProvider? clock = null) : IDisposable
 {
+    private readonly TimeProvider time = clock ?? TimeProvider.System;
+
     private readonly ConcurrentDictionary<string, ProviderConnection> connections = new(StringComparer.Ordinal);
 
     public bool TryGet(string providerName, [NotNullWhen(true)] out ProviderConnection? connection)
@@ -32,7 +35,7 @@ public sealed class ProviderRegistry(TimeSpan? retiredConnectionGrace = null) : 
             }
             else
             {
-                _ = Task.Delay(grace).ContinueWith(_ => replaced.Dispose(), TaskScheduler.Default);
+                _ = Task.Delay(grace, time).ContinueWith(_ => replaced.Dispose(), TaskScheduler.Default);
             }
         }
     }
@@ -42,6 +45,7 @@ public sealed class ProviderRegistry(TimeSpan? retiredConnectionGrace = null) : 
         if (connections.TryRemove(providerName, out var connection))
         {
             connection.Dispose();
+            connection.ActionSlots.Dispose();
             return true;
         }
 

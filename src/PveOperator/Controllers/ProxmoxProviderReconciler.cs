@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.Logging;
+using PveOperator.Controllers.Containers;
 using PveOperator.Entities;
 using PveOperator.Proxmox;
 using PveOperator.Runtime;
@@ -16,8 +17,9 @@ internal sealed partial class ProxmoxProviderReconciler(
     ISecretReader secrets,
     IStatusWriter<V1Alpha1ProxmoxProvider> statusWriter,
     IEventRecorder events,
-    IContainerNotifier containers,
+    EventChannel<ContainerSignal> containers,
     ContainerControllerSettings containerSettings,
+    ProviderMetrics metrics,
     TimeProvider clock,
     ILogger<ProxmoxProviderReconciler> logger) : IReconciler<V1Alpha1ProxmoxProvider>
 {
@@ -54,7 +56,7 @@ internal sealed partial class ProxmoxProviderReconciler(
             var snapshot = new PveClusterSnapshot(resources, clock.GetUtcNow());
             var previous = connection.Snapshot;
             connection.Snapshot = snapshot;
-            ProviderMetrics.Record(name, snapshot);
+            metrics.Record(name, snapshot);
 
             var wasReady = connection.IsReady;
             var nodeNames = string.Join(", ", info.Nodes.Select(n => n.Name));
@@ -65,11 +67,11 @@ internal sealed partial class ProxmoxProviderReconciler(
 
             if (!wasReady)
             {
-                containers.ProviderChanged(name);
+                containers.Publish(new ContainerSignal.ProviderChanged(name));
             }
             else if (snapshot.ChangedSince(previous) is { Count: > 0 } changed)
             {
-                containers.ContainersChanged(name, changed);
+                containers.Publish(new ContainerSignal.ContainersChanged(name, changed));
             }
 
             var status = StatusCopy.Of(provider.Status);
@@ -101,13 +103,13 @@ internal sealed partial class ProxmoxProviderReconciler(
     public Task<ReconcileResult> FinalizeAsync(V1Alpha1ProxmoxProvider provider, CancellationToken cancellationToken)
     {
         // Its nodes leave the pool with the connection; its containers then report ProviderNotReady.
-        ProviderMetrics.Forget(provider.Metadata.Name);
+        metrics.Forget(provider.Metadata.Name);
         if (registry.Remove(provider.Metadata.Name))
         {
             LogDisconnected(provider.Metadata.Name);
         }
 
-        containers.ProviderChanged(provider.Metadata.Name);
+        containers.Publish(new ContainerSignal.ProviderChanged(provider.Metadata.Name));
         return Task.FromResult(ReconcileResult.Done);
     }
 
@@ -128,7 +130,8 @@ internal sealed partial class ProxmoxProviderReconciler(
         }
 
         // A new client (rotated token, changed URL) keeps what containers rely on until its first sync replaces it.
-        var connection = new ProviderConnection(name, clientFactory.Create(settings), settings, containerSettings.MaxActionsPerNode, containers.Wake, existing)
+        var connection = new ProviderConnection(name, clientFactory.Create(settings), settings, containerSettings.MaxActionsPerNode,
+            key => containers.Publish(new ContainerSignal.SlotFreed(key)), existing, clock)
         {
             Health = existing?.Health ?? ProviderHealth.Connecting,
             Snapshot = existing?.Snapshot,
@@ -224,15 +227,15 @@ internal sealed partial class ProxmoxProviderReconciler(
             if (before.Ready || before.Reason != reason)
             {
                 // Containers show the provider's reason: tell them when it changes, not only when readiness does.
-                containers.ProviderChanged(name);
+                containers.Publish(new ContainerSignal.ProviderChanged(name));
             }
         }
         else
         {
             // Keep the failure visible to containers even though no client could be built.
-            var placeholder = new ProviderConnection(name, client: null, settings: null, containerSettings.MaxActionsPerNode) { Health = health };
+            var placeholder = new ProviderConnection(name, client: null, settings: null, containerSettings.MaxActionsPerNode, clock: clock) { Health = health };
             registry.Set(placeholder);
-            containers.ProviderChanged(name);
+            containers.Publish(new ContainerSignal.ProviderChanged(name));
         }
 
         LogNotReady(name, reason, message);

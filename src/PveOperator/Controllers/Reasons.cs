@@ -1,7 +1,7 @@
 namespace PveOperator.Controllers;
 
 /// <summary>Condition reasons: a user's first clue, listed in docs and used by tests.</summary>
-public static class Reasons
+internal static class Reasons
 {
     // Provider
     public const string Connected = "Connected";
@@ -24,4 +24,6 @@ public static class Reasons
     public const string WaitingForSlot = "WaitingForActionSlot";
     public const string Observing = "Observing";
     public const string ActionFailed = "ActionFailed";
+    /// <summary>Another LxcContainer already manages the same VMID of the provider.</summary>
+    public const string Conflict = "Conflict";
 }

@@ -5,7 +5,7 @@ namespace PveOperator.Controllers;
 /// task is polled about when it should be done (and then briefly more often) instead of on a fixed interval.
 /// Until a task of that action was seen ending, polling keeps the fixed interval.
 /// </summary>
-public sealed class TaskTimings
+internal sealed class TaskTimings
 {
     // Weight of the newest observation: a few tasks are enough to follow a change (a busier cluster).
     private const double Smoothing = 0.3;

@@ -30,6 +30,13 @@ public sealed class LxcContainerStatus
     [JsonPropertyName("interfaces")]
     public List<ContainerInterfaceStatus>? Interfaces { get; set; }
 
+    [JsonPropertyName("operation")]
+    public OperationStatus? Operation { get; set; }
+
+    /// <summary>
+    /// Written by operator versions before the typed <see cref="Operation"/>: read once after an upgrade (and
+    /// removed), so that a task pending across the upgrade is resumed rather than sent again.
+    /// </summary>
     [JsonPropertyName("pendingTask")]
     public PendingTaskStatus? PendingTask { get; set; }
 }

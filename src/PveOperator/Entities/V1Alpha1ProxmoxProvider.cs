@@ -4,7 +4,6 @@ using k8s.Models;
 namespace PveOperator.Entities;
 
 [KubernetesEntity(Group = ApiGroup.Group, ApiVersion = ApiGroup.Version, Kind = EntityKind, PluralName = "proxmoxproviders")]
-[PveOperator.Runtime.ClusterScoped]
 [CustomResource(Scope = ResourceScope.Cluster, ShortNames = ["pvp"], Categories = [ApiGroup.Category])]
 [PrinterColumn("URL", "string", ".spec.url")]
 [PrinterColumn("Version", "string", ".status.version")]

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Prometheus;
 using PveOperator.Controllers;
+using PveOperator.Controllers.Containers;
 using PveOperator.Entities;
 using PveOperator.Proxmox;
 using PveOperator.Runtime;
@@ -76,10 +77,10 @@ internal static class OperatorHost
         services.AddSingleton<IKubernetes>(_ => new Kubernetes(kubernetesConfig));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(settings);
-        services.AddSingleton(_ => new ProviderRegistry());
+        services.AddSingleton(sp => new ProviderRegistry(clock: sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IPveClientFactory, PveClientFactory>();
         services.AddSingleton<ISecretReader, KubernetesSecretReader>();
-        services.AddSingleton<ContainerNotifier>();
+        services.AddSingleton(new EventChannel<ContainerSignal>());
         services.AddSingleton(sp => CreateManager(sp, options, settings, registry));
         services.AddHostedService<ControllerManagerHostedService>();
         services.AddHostedService<HeapTrimmer>();
@@ -131,15 +132,16 @@ internal static class OperatorHost
         }, clock);
 
         var providers = services.GetRequiredService<ProviderRegistry>();
-        var notifier = services.GetRequiredService<ContainerNotifier>();
+        var signals = services.GetRequiredService<EventChannel<ContainerSignal>>();
         var providerReconciler = new ProxmoxProviderReconciler(
             providers,
             services.GetRequiredService<IPveClientFactory>(),
             services.GetRequiredService<ISecretReader>(),
             manager.StatusWriterFor<V1Alpha1ProxmoxProvider>(),
             manager.EventRecorder,
-            notifier,
+            signals,
             settings,
+            new ProviderMetrics(registry),
             clock,
             loggerFactory.CreateLogger<ProxmoxProviderReconciler>());
         var providerController = manager.AddController(providerReconciler, o =>
@@ -161,13 +163,17 @@ internal static class OperatorHost
             .Where(p => p.Spec.SecretRef.Namespace == secret.Metadata.NamespaceProperty && p.Spec.SecretRef.Name == secret.Metadata.Name)
             .Select(EntityKey.Of));
 
+        var containerCache = manager.GetInformer<V1Alpha1LxcContainer>().Cache;
+        ContainerIndexes.AddTo(containerCache);
         var containerReconciler = new LxcContainerReconciler(
             providers,
-            name => providerController.Cache.Get(name) is { Metadata.DeletionTimestamp: null },
+            providerController.Cache,
+            containerCache,
             manager.StatusWriterFor<V1Alpha1LxcContainer>(),
             manager.EventRecorder,
             settings,
             clock,
+            Random.Shared,
             loggerFactory.CreateLogger<LxcContainerReconciler>());
         var containerController = manager.AddController(containerReconciler, o =>
         {
@@ -176,7 +182,8 @@ internal static class OperatorHost
             o.IgnoreStatusOnlyUpdates = true;
             o.MaxConcurrentReconciles = options.MaxConcurrentReconciles;
         });
-        notifier.Attach(containerController);
+        containerController.Watches(signals, signal => ContainerWakeups.For(signal, containerCache));
+        containerController.WatchesOwnChanges(change => ContainerWakeups.ForClaimants(change, containerCache));
         return manager;
     }
 }

@@ -115,6 +115,51 @@ internal sealed partial class Controller<TEntity> : IController
         return this;
     }
 
+    /// <summary>
+    /// Reconciles what <paramref name="map"/> asks for whenever <paramref name="channel"/> carries an event (a provider's
+    /// sync found changed containers, say). Events published while the controller is not running are dropped: it starts
+    /// from everything cached anyway.
+    /// </summary>
+    public Controller<TEntity> Watches<TEvent>(EventChannel<TEvent> channel, Func<TEvent, IEnumerable<ReconcileRequest>> map)
+    {
+        channel.Subscribe(item =>
+        {
+            foreach (var request in map(item))
+            {
+                if (request.Bulk)
+                {
+                    EnqueueLowPriority(request.Key);
+                }
+                else
+                {
+                    Enqueue(request.Key);
+                }
+            }
+        });
+        return this;
+    }
+
+    /// <summary>
+    /// Reconciles the keys <paramref name="map"/> returns for each change of the primary kind itself, seen with its event
+    /// type and previous state: e.g. the other resources that wait for a deleted one.
+    /// </summary>
+    public Controller<TEntity> WatchesOwnChanges(Func<EntityEvent<TEntity>, IEnumerable<string>> map)
+    {
+        if (IsRunning)
+        {
+            throw new InvalidOperationException("Add watches before the controller starts.");
+        }
+
+        informer.AddHandler(change =>
+        {
+            foreach (var key in map(change))
+            {
+                Enqueue(key);
+            }
+        });
+        return this;
+    }
+
     public async Task RunAsync(CancellationToken stop, CancellationToken abort)
     {
         using var reconcileCancellation = CancellationTokenSource.CreateLinkedTokenSource(abort);

@@ -6,11 +6,23 @@ namespace PveOperator.Runtime;
 
 /// <summary>
 /// What the API server needs to address a kind: group, version, kind, plural and scope.
-/// Read from <see cref="KubernetesEntityAttribute"/> and <see cref="ClusterScopedAttribute"/>.
+/// Read from <see cref="KubernetesEntityAttribute"/>; the scope, which that attribute cannot say, from the resolver the
+/// process declares with <see cref="ResolveScopesWith"/> (namespaced, as most Kubernetes kinds are, when it says nothing).
 /// </summary>
 internal sealed record EntityMetadata(string Group, string Version, string Kind, string Plural, bool IsNamespaced)
 {
     private static readonly ConcurrentDictionary<Type, EntityMetadata> Cache = new();
+    private static Func<Type, bool?> isNamespaced = _ => null;
+
+    /// <summary>
+    /// Tells the runtime how to read a kind's scope from the types it is given (their own declaration, which the runtime
+    /// does not know); null means namespaced. Set once, before the first look-up.
+    /// </summary>
+    public static void ResolveScopesWith(Func<Type, bool?> resolver)
+    {
+        isNamespaced = resolver;
+        Cache.Clear();
+    }
 
     /// <summary>"group/version", or just "version" for the core group (e.g. "v1").</summary>
     public string ApiVersion => string.IsNullOrEmpty(Group) ? Version : $"{Group}/{Version}";
@@ -32,7 +44,6 @@ internal sealed record EntityMetadata(string Group, string Version, string Kind,
                 $"[KubernetesEntity] on {entityType.Name} must set Kind, ApiVersion and PluralName.");
         }
 
-        var isNamespaced = entityType.GetCustomAttribute<ClusterScopedAttribute>(inherit: false) is null;
-        return new EntityMetadata(entity.Group ?? string.Empty, entity.ApiVersion, entity.Kind, entity.PluralName, isNamespaced);
+        return new EntityMetadata(entity.Group ?? string.Empty, entity.ApiVersion, entity.Kind, entity.PluralName, isNamespaced(entityType) ?? true);
     }
 }

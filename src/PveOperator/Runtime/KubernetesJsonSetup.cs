@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Text.Json.Serialization.Metadata;
 using k8s;
 
 namespace PveOperator.Runtime;
@@ -10,16 +11,16 @@ internal static class KubernetesJsonSetup
 
     /// <summary>
     /// Without dynamic code (a NativeAOT build) KubernetesJson's reflection fallback cannot serve our types: put the
-    /// source-generated <see cref="OperatorJsonContext"/> first in its resolver chain. The JIT build keeps the library's
+    /// source-generated <paramref name="ownTypes"/> (the process's entity types) first in its resolver chain. The JIT build keeps the library's
     /// behaviour unchanged. Must run before the first KubernetesJson call (the options become read-only on first use).
     /// </summary>
-    public static void Configure()
+    public static void Configure(IJsonTypeInfoResolver ownTypes)
     {
         if (RuntimeFeature.IsDynamicCodeSupported || Interlocked.Exchange(ref done, 1) == 1)
         {
             return;
         }
 
-        KubernetesJson.AddJsonOptions(options => options.TypeInfoResolverChain.Insert(0, OperatorJsonContext.Default));
+        KubernetesJson.AddJsonOptions(options => options.TypeInfoResolverChain.Insert(0, ownTypes));
     }
 }

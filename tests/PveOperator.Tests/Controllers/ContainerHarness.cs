@@ -3,6 +3,7 @@ using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using PveOperator.Controllers;
+using PveOperator.Controllers.Containers;
 using PveOperator.Entities;
 using PveOperator.Proxmox;
 using PveOperator.Runtime;
@@ -26,7 +27,9 @@ internal sealed class ContainerHarness : IDisposable
         Writer = new FakeStatusWriter<V1Alpha1LxcContainer, LxcContainerStatus>(Journal);
         Events = new FakeEventRecorder(Journal);
         Connection = Connect();
-        Reconciler = new LxcContainerReconciler(Registry, _ => ProviderExists, Writer, Events, Settings, Clock,
+        ProviderExists = true;
+        ContainerIndexes.AddTo(Containers);
+        Reconciler = new LxcContainerReconciler(Registry, Providers, Containers, Writer, Events, Settings, Clock, new Random(7),
             NullLogger<LxcContainerReconciler>.Instance);
     }
 
@@ -38,7 +41,34 @@ internal sealed class ContainerHarness : IDisposable
     public ProviderConnection Connection { get; private set; }
     public FakeStatusWriter<V1Alpha1LxcContainer, LxcContainerStatus> Writer { get; }
     public FakeEventRecorder Events { get; }
-    public bool ProviderExists { get; set; } = true;
+    /// <summary>The provider cache: whether the ProxmoxProvider object exists.</summary>
+    public EntityCache<V1Alpha1ProxmoxProvider> Providers { get; } = new();
+
+    /// <summary>The LxcContainer cache, where claims are looked up; <see cref="Cached"/> puts a resource there.</summary>
+    public EntityCache<V1Alpha1LxcContainer> Containers { get; } = new();
+
+    public bool ProviderExists
+    {
+        get => Providers.Get(ProviderName) is not null;
+        set
+        {
+            if (value)
+            {
+                Providers.Upsert(new V1Alpha1ProxmoxProvider { Metadata = new V1ObjectMeta { Name = ProviderName } });
+            }
+            else
+            {
+                Providers.Remove(ProviderName);
+            }
+        }
+    }
+
+    /// <summary>Puts the resource into the LxcContainer cache (as the informer would) and returns it.</summary>
+    public V1Alpha1LxcContainer Cached(V1Alpha1LxcContainer container)
+    {
+        Containers.Upsert(container);
+        return container;
+    }
     public LxcContainerReconciler Reconciler { get; }
 
     /// <summary>A ready connection for the provider, as the provider reconciler leaves it; a new one forgets all memory.</summary>

@@ -59,7 +59,7 @@ public sealed class LxcContainerDeletionTests : IDisposable
         Assert.Equal(After(h.Settings.TaskPollInterval), first);
         Assert.Equal(1, h.Pve.CountOf("shutdown"));
         Assert.Contains("shutdown pve1/101 timeout=60 forceStop=True", h.Pve.Calls);
-        Assert.Equal("shutdown", container.Status.PendingTask?.Action); // stored, so a restart resumes it
+        Assert.Equal(OperationType.Shutdown, container.Status.Operation?.Type); // stored, so a restart resumes it
 
         h.Clock.Advance(h.Settings.TaskPollInterval);
         Assert.Equal(After(h.Settings.TaskPollInterval), await h.FinalizeAsync(container));

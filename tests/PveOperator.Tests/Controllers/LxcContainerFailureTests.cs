@@ -20,7 +20,7 @@ public sealed class LxcContainerFailureTests : IDisposable
         h.Sync();
         var container = Container(vmid);
         await h.ReconcileAsync(container);
-        Assert.NotNull(container.Status.PendingTask);
+        Assert.NotNull(container.Status.Operation);
         return container;
     }
 
@@ -33,7 +33,7 @@ public sealed class LxcContainerFailureTests : IDisposable
         var result = await h.ReconcileAsync(container);
 
         Assert.Equal(After(TimeSpan.FromSeconds(5)), result);
-        Assert.Null(container.Status.PendingTask);
+        Assert.Null(container.Status.Operation);
         Assert.Equal(("False", Reasons.TaskFailed), Ready(container));
         Assert.True(IsStalled(container));
         Assert.False(IsReconciling(container));
@@ -133,7 +133,7 @@ public sealed class LxcContainerFailureTests : IDisposable
         var result = await h.ReconcileAsync(container);
 
         Assert.Equal(After(TimeSpan.Zero), result);
-        Assert.Null(container.Status.PendingTask);
+        Assert.Null(container.Status.Operation);
         Assert.Equal(("False", Reasons.Observing), Ready(container));
         Assert.False(IsStalled(container));
         Assert.Empty(h.Events.Warnings);
@@ -175,7 +175,7 @@ public sealed class LxcContainerFailureTests : IDisposable
         h.Clock.Advance(h.Settings.TaskPollInterval);
         await h.ReconcileAsync(container);
         Assert.Equal(2, h.Pve.CountOf("start"));
-        Assert.NotNull(container.Status.PendingTask);
+        Assert.NotNull(container.Status.Operation);
     }
 
     [Fact]
@@ -213,7 +213,7 @@ public sealed class LxcContainerFailureTests : IDisposable
         Assert.Contains("/vms/101", message, StringComparison.Ordinal);
         var warning = Assert.Single(h.Events.Warnings);
         Assert.Equal(Reasons.PermissionDenied, warning.Reason);
-        Assert.Null(container.Status.PendingTask);
+        Assert.Null(container.Status.Operation);
         Assert.Equal(0, h.Connection.ActionSlots.InUse("pve1"));
     }
 
@@ -300,7 +300,7 @@ public sealed class LxcContainerFailureTests : IDisposable
         Assert.Equal(After(h.Settings.SlotWaitInterval), waiting);
         Assert.Equal(("False", Reasons.WaitingForSlot), Ready(third));
         Assert.True(IsReconciling(third));
-        Assert.Null(third.Status.PendingTask);
+        Assert.Null(third.Status.Operation);
         Assert.Equal(3, h.Pve.CountOf("start"));
         var writes = h.Writer.Writes.Count;
 
@@ -324,8 +324,8 @@ public sealed class LxcContainerFailureTests : IDisposable
         Assert.Equal(4, h.Pve.CountOf("start"));
         Assert.Equal(("False", Reasons.Starting), Ready(third));
         Assert.Equal(2, h.Connection.ActionSlots.InUse("pve1"));
-        Assert.NotNull(second.Status.PendingTask);
-        Assert.NotNull(elsewhere.Status.PendingTask);
+        Assert.NotNull(second.Status.Operation);
+        Assert.NotNull(elsewhere.Status.Operation);
     }
 
     [Fact]

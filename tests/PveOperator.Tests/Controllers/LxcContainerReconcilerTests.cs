@@ -156,21 +156,25 @@ public sealed class LxcContainerReconcilerTests : IDisposable
         Assert.Equal(["status pve1/101", "start pve1/101"], calls);
         Assert.Equal(After(h.Settings.TaskPollInterval), result);
         var upid = Assert.Single(h.Pve.Issued);
-        var pending = container.Status.PendingTask;
+        var pending = container.Status.Operation;
         Assert.NotNull(pending);
-        Assert.Equal((upid.Raw, "start"), (pending.Upid, pending.Action));
+        Assert.Equal((upid.Raw, OperationType.Start, 1L), (pending.Upid, pending.Type, pending.Generation));
         Assert.Equal(h.Clock.GetUtcNow().UtcDateTime, pending.StartedAt);
         Assert.Equal(("False", Reasons.Starting), Ready(container));
         Assert.True(IsReconciling(container));
         Assert.False(IsStalled(container));
         Assert.Equal(("pve1", false), (container.Status.Node, container.Status.Running));
 
-        // POST, then the status with the UPID, then the event: a crash after the POST cannot lose the task.
+        // The operation is recorded before the POST (a crash while PVE answers leaves a trace to observe before acting
+        // again), then the status with the UPID, then the event: a crash after the POST cannot lose the task.
+        var entries = h.Journal.Entries.ToList();
+        var recorded = entries.FindIndex(e => e.StartsWith("write", StringComparison.Ordinal) && e.Contains("\"operation\"", StringComparison.Ordinal));
         var posted = h.Journal.IndexOf("pve start");
-        var stored = h.Journal.Entries.ToList().FindIndex(e => e.StartsWith("write", StringComparison.Ordinal) && e.Contains(upid.Raw, StringComparison.Ordinal));
+        var stored = entries.FindIndex(e => e.StartsWith("write", StringComparison.Ordinal) && e.Contains(upid.Raw, StringComparison.Ordinal));
         var announced = h.Journal.IndexOf("event Normal Starting");
-        Assert.True(posted >= 0 && posted < stored && stored < announced, string.Join("\n", h.Journal.Entries));
-        Assert.Single(h.Writer.Writes); // the final write of the reconcile found nothing new
+        Assert.True(recorded >= 0 && recorded < posted && posted < stored && stored < announced, string.Join("\n", h.Journal.Entries));
+        Assert.Null(h.Writer.Writes[0].Operation!.Upid);
+        Assert.Equal(2, h.Writer.Writes.Count); // the final write of the reconcile found nothing new
         Assert.Equal(1, h.Connection.ActionSlots.InUse("pve1"));
     }
 
@@ -228,7 +232,7 @@ public sealed class LxcContainerReconcilerTests : IDisposable
         var (result, calls) = await h.ReconcileCountingAsync(container); // the snapshot still says stopped
 
         Assert.Equal([$"task {h.Pve.Issued[0].Raw}", "status pve1/101", "addresses pve1/101"], calls);
-        Assert.Null(container.Status.PendingTask);
+        Assert.Null(container.Status.Operation);
         Assert.Equal(("True", Reasons.Running), Ready(container));
         Assert.Null(FindCondition(container, ConditionTypes.Reconciling));
         Assert.True(container.Status.Running);
@@ -257,7 +261,7 @@ public sealed class LxcContainerReconcilerTests : IDisposable
 
         await h.ReconcileAsync(container);
 
-        Assert.Null(container.Status.PendingTask);
+        Assert.Null(container.Status.Operation);
         Assert.Equal(("True", Reasons.Running), Ready(container));
         Assert.Equal(0, h.Connection.ActionSlots.InUse("pve1"));
         Assert.Equal(1, h.Pve.CountOf("start"));
@@ -281,7 +285,7 @@ public sealed class LxcContainerReconcilerTests : IDisposable
 
         Assert.Equal(["status pve1/101", $"shutdown pve1/101 {expected}"], calls);
         Assert.Equal(After(h.Settings.TaskPollInterval), result);
-        Assert.Equal("shutdown", container.Status.PendingTask?.Action);
+        Assert.Equal(OperationType.Shutdown, container.Status.Operation?.Type);
         Assert.Equal(("False", Reasons.Stopping), Ready(container));
 
         h.Pve.Finish(h.Pve.Issued[0]);
@@ -289,7 +293,7 @@ public sealed class LxcContainerReconcilerTests : IDisposable
 
         Assert.Equal(("True", Reasons.Stopped), Ready(container));
         Assert.False(container.Status.Running);
-        Assert.Null(container.Status.PendingTask);
+        Assert.Null(container.Status.Operation);
     }
 
     [Fact]

@@ -34,8 +34,8 @@ public sealed class ProxmoxProviderReconcilerTests : IDisposable
     public ProxmoxProviderReconcilerTests()
     {
         loggerFactory = LoggerFactory.Create(b => b.AddProvider(log).SetMinimumLevel(LogLevel.Trace));
-        reconciler = new ProxmoxProviderReconciler(registry, factory, secrets, writer, events, notifier,
-            new ContainerControllerSettings(), clock, loggerFactory.CreateLogger<ProxmoxProviderReconciler>());
+        reconciler = new ProxmoxProviderReconciler(registry, factory, secrets, writer, events, notifier.Channel,
+            new ContainerControllerSettings(), new ProviderMetrics(Prometheus.Metrics.NewCustomRegistry()), clock, loggerFactory.CreateLogger<ProxmoxProviderReconciler>());
         secrets.Put(SecretNamespace, SecretName, "secret", SecretValue);
     }
 

@@ -1,21 +1,35 @@
-using PveOperator.Controllers;
+using PveOperator.Controllers.Containers;
+using PveOperator.Runtime;
 
 namespace PveOperator.Tests.Controllers.Fakes;
 
-internal sealed class FakeContainerNotifier : IContainerNotifier
+/// <summary>Records the container signals a provider reconciler publishes on its channel.</summary>
+internal sealed class FakeContainerNotifier
 {
+    public FakeContainerNotifier() => Channel.Subscribe(Record);
+
+    public EventChannel<ContainerSignal> Channel { get; } = new();
+
     public List<string> ProvidersChanged { get; } = [];
 
     public List<(string Provider, int[] Vmids)> ContainersChangedCalls { get; } = [];
-
-    public void ProviderChanged(string providerName) => ProvidersChanged.Add(providerName);
-
-    public void ContainersChanged(string providerName, IReadOnlyCollection<int> vmids) =>
-        ContainersChangedCalls.Add((providerName, vmids.Order().ToArray()));
 
     public void Clear()
     {
         ProvidersChanged.Clear();
         ContainersChangedCalls.Clear();
+    }
+
+    private void Record(ContainerSignal signal)
+    {
+        switch (signal)
+        {
+            case ContainerSignal.ProviderChanged changed:
+                ProvidersChanged.Add(changed.Provider);
+                break;
+            case ContainerSignal.ContainersChanged changed:
+                ContainersChangedCalls.Add((changed.Provider, changed.Vmids.Order().ToArray()));
+                break;
+        }
     }
 }

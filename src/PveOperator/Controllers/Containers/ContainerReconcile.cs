@@ -1,6 +1,6 @@
 using PveOperator.Entities;
 
-namespace PveOperator.Controllers;
+namespace PveOperator.Controllers.Containers;
 
 /// <summary>One reconcile of one container: the resource, the status being built, and the conditions' bookkeeping.</summary>
 internal sealed class ContainerReconcile(V1Alpha1LxcContainer container, LxcContainerStatus status, DateTimeOffset now)
@@ -8,29 +8,43 @@ internal sealed class ContainerReconcile(V1Alpha1LxcContainer container, LxcCont
     public V1Alpha1LxcContainer Container { get; } = container;
     public LxcContainerStatus Status { get; } = status;
     public DateTimeOffset Now { get; } = now;
-    public PowerState Desired => Container.Spec.PowerState ?? PowerState.Running;
-    public bool Converged { get; private set; }
     /// <summary>Set when this reconcile found the container stalled: only a human can move it on.</summary>
     public (string Reason, string Message)? Stall { get; private set; }
 
-    /// <summary>Nothing was observed: the resource's status stays as it is (not even observedGeneration moves).</summary>
-    public bool StatusLeftAsItIs { get; private set; }
-
-    public void LeaveStatus() => StatusLeftAsItIs = true;
-
     private long? Generation => Container.Metadata.Generation;
 
-    public void Observed(string node, string state, bool running, string? hostname)
+    public void Apply(ContainerOutcome outcome)
+    {
+        switch (outcome.Kind)
+        {
+            case ConditionKind.Ready:
+                Ready(outcome.Reason, outcome.Message);
+                break;
+            case ConditionKind.Progressing:
+                Progressing(outcome.Reason, outcome.Message);
+                break;
+            default:
+                NotReady(outcome.Reason, outcome.Message, stalled: true);
+                break;
+        }
+    }
+
+    /// <summary>Records the live state; a stopped container has no addresses, whatever it should be.</summary>
+    public void Observed(string node, LiveState live)
     {
         Status.Node = node;
-        Status.State = state;
-        Status.Running = running;
-        Status.Hostname = hostname;
+        Status.State = live.State;
+        Status.Running = live.Running;
+        Status.Hostname = live.Name;
+        if (!live.Running)
+        {
+            Status.IpAddresses = null;
+            Status.Interfaces = null;
+        }
     }
 
     public void Ready(string reason, string message)
     {
-        Converged = true;
         Status.Conditions = ConditionList.Set(Status.Conditions, ConditionTypes.Ready, "True", reason, message, Generation, Now.UtcDateTime);
         Status.Conditions = ConditionList.Remove(Status.Conditions, ConditionTypes.Reconciling);
         Status.Conditions = ConditionList.Remove(Status.Conditions, ConditionTypes.Stalled);

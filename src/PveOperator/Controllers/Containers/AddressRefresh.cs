@@ -1,0 +1,75 @@
+namespace PveOperator.Controllers.Containers;
+
+/// <summary>
+/// When a running container's addresses are read: at once after a start, every few seconds while DHCP has not given
+/// it an IPv4 address yet (within the DHCP window), and otherwise on a slow, jittered cadence stretched so that a
+/// provider's containers stay within the refresh budget.
+/// </summary>
+internal static class AddressRefresh
+{
+    /// <summary>Whether a read is due, the history to keep (first refreshes spread after a restart), and when to look again.</summary>
+    public static (bool Due, ContainerHistory History, TimeSpan Requeue) Plan(ContainerFacts f, ContainerControllerSettings s, ContainerHistory history)
+    {
+        var status = f.Status;
+        var now = f.Now;
+        var every = Every(f.Provider.ContainerCount, s);
+        if (history.LastAddressRefresh is null && status.IpAddresses is { Count: > 0 }
+            && f.Container.Status?.ObservedGeneration == f.Container.Metadata.Generation)
+        {
+            // The addresses in status were read before this operator started (a restart or a new leader) for this very
+            // spec: take them as read at some point of the last interval instead of asking every container again at once.
+            history = history.AddressesRefreshed(now - every * f.Spread);
+        }
+
+        var inDhcpWindow = history.StartedAt is { } started && now - started < s.DhcpRetryWindow;
+        if (history.LastAddressRefresh is null && status.IpAddresses is not null && !inDhcpWindow && s.IpRefreshInterval > TimeSpan.Zero)
+        {
+            // Known from before a restart: spread the first refreshes over the interval instead of all at once.
+            history = history.AddressesRefreshed(now - (s.IpRefreshInterval * 0.9 * f.Spread));
+        }
+
+        var hasIpv4 = status.IpAddresses?.Any(a => a.Contains('.', StringComparison.Ordinal)) == true;
+        var due = history.LastAddressRefresh is not { } last
+            || (inDhcpWindow && !hasIpv4 && now - last >= s.DhcpRetryInterval)
+            || (every > TimeSpan.Zero && now - last >= every);
+
+        TimeSpan requeue;
+        if (inDhcpWindow && !hasIpv4)
+        {
+            requeue = s.DhcpRetryInterval;
+        }
+        else
+        {
+            var untilRefresh = every > TimeSpan.Zero
+                ? Jitter(every - (now - (history.LastAddressRefresh ?? now)), f.Jitter)
+                : s.ResyncInterval;
+            requeue = untilRefresh < s.ResyncInterval ? untilRefresh : s.ResyncInterval;
+        }
+
+        return (due, history, requeue);
+    }
+
+    /// <summary>The slow refresh interval, stretched so that the provider's containers stay within the refresh budget.</summary>
+    public static TimeSpan Every(int containers, ContainerControllerSettings s)
+    {
+        var interval = s.IpRefreshInterval;
+        if (interval <= TimeSpan.Zero || s.IpRefreshBudgetPerMinute <= 0)
+        {
+            return interval;
+        }
+
+        var spread = TimeSpan.FromMinutes(containers / (double)s.IpRefreshBudgetPerMinute);
+        return spread > interval ? spread : interval;
+    }
+
+    private static TimeSpan Jitter(TimeSpan delay, double sample)
+    {
+        if (delay <= TimeSpan.Zero)
+        {
+            return TimeSpan.Zero;
+        }
+
+        // Up to 10% earlier, so a thousand containers started together do not refresh together forever.
+        return delay - TimeSpan.FromTicks((long)(delay.Ticks * 0.1 * sample));
+    }
+}

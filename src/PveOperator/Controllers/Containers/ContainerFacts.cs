@@ -1,0 +1,69 @@
+using PveOperator.Entities;
+using PveOperator.Proxmox;
+
+namespace PveOperator.Controllers.Containers;
+
+/// <summary>
+/// Everything the planner decides on: the resource, the status built so far, the provider, what PVE showed (snapshot
+/// entry, task, live state, addresses), the resource's history, the clock and two random samples. The reconcile fills
+/// in more facts as the planner asks for them.
+/// </summary>
+internal sealed record ContainerFacts
+{
+    public required V1Alpha1LxcContainer Container { get; init; }
+
+    /// <summary>The status as this reconcile has built it so far (starts as a copy of the resource's status).</summary>
+    public required LxcContainerStatus Status { get; init; }
+
+    public required DateTimeOffset Now { get; init; }
+
+    public required ProviderFacts Provider { get; init; }
+
+    public ContainerHistory History { get; init; } = ContainerHistory.Empty;
+
+    /// <summary>The resource is being deleted: its deletionPolicy decides, and the planner's last step releases the finalizer.</summary>
+    public bool Deleting { get; init; }
+
+    /// <summary>Another LxcContainer ("namespace/name") that holds this provider's VMID: this one must not touch it.</summary>
+    public string? ClaimHolder { get; init; }
+
+    /// <summary>The VMID's entry in the provider's latest cluster snapshot.</summary>
+    public PveClusterResource? Entry { get; init; }
+
+    /// <summary>What the pending operation's task showed, once polled.</summary>
+    public TaskObservation? Task { get; init; }
+
+    /// <summary>The operation that this reconcile closed (its task ended or vanished), for reporting how it went.</summary>
+    public OperationStatus? Settled { get; init; }
+
+    public LiveState? Live { get; init; }
+
+    /// <summary>Whether the node has an action slot for this resource; null until asked.</summary>
+    public bool? SlotFree { get; init; }
+
+    /// <summary>This reconcile sent the pending operation's request: its task is polled when it should be done.</summary>
+    public bool JustSent { get; init; }
+
+    /// <summary>The interfaces were read in this reconcile.</summary>
+    public bool AddressesRead { get; init; }
+
+    /// <summary>A PVE request of this reconcile failed: the planner says what that means.</summary>
+    public PveApiException? Error { get; init; }
+
+    /// <summary>Which step's request failed.</summary>
+    public ContainerStep? FailedStep { get; init; }
+
+    /// <summary>Uniform samples in [0, 1): spreading and jitter, injected so that the planner stays deterministic.</summary>
+    public double Spread { get; init; }
+
+    public double Jitter { get; init; }
+
+    public LxcContainerSpec Spec => Container.Spec;
+
+    public long Generation => Container.Metadata.Generation ?? 0;
+
+    /// <summary>The power state to reach: the spec's, or Stopped while a resource with deletionPolicy Stop is deleted.</summary>
+    public PowerState Desired => Deleting ? PowerState.Stopped : Spec.PowerState ?? PowerState.Running;
+
+    public bool DesiredRunning => Desired == PowerState.Running;
+}

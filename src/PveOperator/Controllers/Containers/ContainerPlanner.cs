@@ -1,0 +1,360 @@
+using PveOperator.Entities;
+using PveOperator.Proxmox;
+
+namespace PveOperator.Controllers.Containers;
+
+/// <summary>
+/// Decides the one next step of a container's reconcile from facts alone: no I/O, no clock, no randomness of its own.
+/// The order of the rules below is the behaviour; docs/architecture.md lists them as a table and
+/// ContainerPlannerTests has a row for each.
+/// </summary>
+internal static class ContainerPlanner
+{
+    public static ContainerStep Plan(ContainerFacts f, ContainerControllerSettings s)
+    {
+        var vmid = f.Spec.Vmid;
+        var provider = f.Provider;
+        if (f.Deleting && (f.Spec.DeletionPolicy ?? DeletionPolicy.Orphan) == DeletionPolicy.Orphan)
+        {
+            return new ContainerStep.Finish(null);
+        }
+
+        if (f.ClaimHolder is { } holder)
+        {
+            return f.Deleting
+                ? new ContainerStep.Finish(ContainerEvent.Normal(Reasons.Conflict,
+                    $"CT {vmid} is managed by LxcContainer {holder}, not by this resource: left as it is"))
+                : new ContainerStep.Report(ContainerOutcome.Stalled(Reasons.Conflict,
+                    $"CT {vmid} of provider {provider.Name} is already managed by LxcContainer {holder}: this resource does nothing until that one is deleted; point spec.vmid at another container or delete one of the two"),
+                    s.ResyncInterval);
+        }
+
+        if (ProviderStep(f, s) is { } providerStep)
+        {
+            return providerStep;
+        }
+
+        if (f.Error is { } error)
+        {
+            return OnError(f, s, error);
+        }
+
+        if (f.Spec.Node is { } pinned && !provider.NodeNames.Contains(pinned))
+        {
+            return f.Deleting
+                ? new ContainerStep.Finish(ContainerEvent.Normal(Reasons.NotFound,
+                    $"proxmox node {pinned} no longer exists: CT {vmid} is gone with it, nothing left to stop"))
+                : Stall(Reasons.NotFound, $"proxmox node {pinned} not found (available: {provider.AvailableNodeNames})", s.NotFoundRetry);
+        }
+
+        if (Locate(f) is not { } node)
+        {
+            return f.Deleting
+                ? new ContainerStep.Finish(ContainerEvent.Normal(Reasons.NotFound,
+                    $"CT {vmid} no longer exists in provider {provider.Name}: nothing left to stop"))
+                : Stall(Reasons.NotFound, $"CT {vmid} not found on any node of provider {provider.Name} (nodes: {provider.AvailableNodeNames})", s.NotFoundRetry);
+        }
+
+        if (f.Status.Operation is { } operation)
+        {
+            return OperationStep(f, s, operation);
+        }
+
+        if (f.Settled is { } settled && f.Task is TaskObservation.Ended { Succeeded: false } failed)
+        {
+            var delay = f.History.BackoffRemaining(f.Now);
+            return new ContainerStep.Report(ContainerOutcome.Stalled(Reasons.TaskFailed,
+                $"{Verb(settled.Type)} of CT {vmid} failed: {failed.FailureText}; retrying in {DurationFormat.Format(delay)}", warn: true), delay);
+        }
+
+        if (f.Live is not { } live)
+        {
+            return ObserveStep(f, s, node);
+        }
+
+        if (live.Running == f.DesiredRunning)
+        {
+            return ConvergedStep(f, s, node, live);
+        }
+
+        return ActStep(f, s, node, live);
+    }
+
+    /// <summary>The node to talk to: the pinned one, else where the snapshot shows the CT, else the pending task's node.</summary>
+    public static string? Locate(ContainerFacts f) =>
+        f.Spec.Node
+        ?? f.Entry?.Node
+        // While a task runs, its UPID names the node even if the snapshot has not caught up yet.
+        ?? (Upid.TryParse(f.Status.Operation?.Upid ?? f.Settled?.Upid, out var upid) ? upid.Node : null);
+
+    private static ContainerStep? ProviderStep(ContainerFacts f, ContainerControllerSettings s)
+    {
+        var provider = f.Provider;
+        if (provider.Ready)
+        {
+            return null;
+        }
+
+        if (f.Deleting)
+        {
+            if (!provider.Exists)
+            {
+                // Nobody can stop it any more; holding the finalizer would only make the deletion hang.
+                return new ContainerStep.Finish(ContainerEvent.Warn("ProviderGone",
+                    $"ProxmoxProvider {provider.Name} no longer exists: CT {f.Spec.Vmid} is left as it is"));
+            }
+
+            if (!provider.Connected)
+            {
+                return new ContainerStep.KeepStatus(s.ProviderNotReadyRetry);
+            }
+        }
+
+        if (!provider.Connected)
+        {
+            if (provider.Exists && f.Container.Status?.Conditions is { Count: > 0 })
+            {
+                // The operator just started and the provider's first sync is under way; it wakes every container when
+                // it is done. Saying "not ready" now would flip a thousand Ready containers and back, for nothing.
+                return new ContainerStep.KeepStatus(s.ProviderNotReadyRetry);
+            }
+
+            return new ContainerStep.Report(provider.Exists
+                ? ContainerOutcome.Progressing(Reasons.ProviderNotReady, $"ProxmoxProvider {provider.Name} is not connected yet")
+                : ContainerOutcome.Stalled(Reasons.ProviderNotReady,
+                    $"ProxmoxProvider {provider.Name} not found (or being deleted): create it or fix spec.providerRef.name"),
+                s.ProviderNotReadyRetry);
+        }
+
+        var health = provider.Health!;
+        return new ContainerStep.Report(ContainerOutcome.NotReady(Reasons.ProviderNotReady,
+            $"ProxmoxProvider {provider.Name} is not ready: {health.Reason}: {health.Message}", health.Stalled), s.ProviderNotReadyRetry);
+    }
+
+    private static ContainerStep OperationStep(ContainerFacts f, ContainerControllerSettings s, OperationStatus operation)
+    {
+        switch (f.Task)
+        {
+            case null when f.JustSent:
+                return new ContainerStep.Report(null, NextTaskPoll(f, s, operation.Type, TimeSpan.Zero));
+            case null when !Upid.TryParse(operation.Upid, out _):
+                // Recorded before its request, and no UPID came back (the operator stopped in between): the outcome
+                // is unknown, so observe and hold before acting again.
+                return new ContainerStep.SettleOperation(new TaskObservation.Unparsable())
+                {
+                    History = f.History.OutcomeUnknown(f.Now, s.SnapshotLag),
+                };
+            case null:
+                return new ContainerStep.PollTask(Upid.Parse(operation.Upid!));
+            case TaskObservation.Running running:
+                return new ContainerStep.Report(null, NextTaskPoll(f, s, operation.Type, running.SincePost))
+                {
+                    History = f.History.TaskSeenRunning(running.SincePost),
+                };
+            case TaskObservation.Ended ended:
+            {
+                var settled = f.History.Settled(f.Now, s.SnapshotLag);
+                return new ContainerStep.SettleOperation(ended)
+                {
+                    History = ended.Succeeded
+                        ? settled.ActionSucceeded(f.Now, towardsRunning: operation.Type == OperationType.Start)
+                        : settled.Failed(f.Now, f.Generation, s.FailureBackoffBase, s.FailureBackoffMax),
+                };
+            }
+
+            default:
+                // PVE does not know the task: its outcome is unknown. Observe, hold, and back off like any failure, so
+                // that a front end rejecting every UPID cannot make the operator send an action a second, forever.
+                return new ContainerStep.SettleOperation(f.Task)
+                {
+                    History = f.History.OutcomeUnknown(f.Now, s.SnapshotLag)
+                        .Failed(f.Now, f.Generation, s.FailureBackoffBase, s.FailureBackoffMax),
+                };
+        }
+    }
+
+    private static ContainerStep ObserveStep(ContainerFacts f, ContainerControllerSettings s, string node)
+    {
+        var entry = f.Entry;
+        var snapshotAgrees = entry is not null && entry.Node == node && entry.IsRunning == f.DesiredRunning && string.IsNullOrEmpty(entry.Lock);
+        if (!snapshotAgrees && OnlyWaitsForSlot(f, s, node))
+        {
+            if (f.SlotFree is null)
+            {
+                return new ContainerStep.CheckSlot(node);
+            }
+
+            if (f.SlotFree == false)
+            {
+                return WaitForSlot(f, s, node);
+            }
+        }
+
+        return !snapshotAgrees || f.Now < f.History.SnapshotUntrustedUntil || f.Status.Running is null
+            ? new ContainerStep.ReadLiveStatus(node)
+            : new ContainerStep.AdoptSnapshot(node);
+    }
+
+    /// <summary>
+    /// Whether this reconcile could only end waiting for an action slot: the container was observed before, the trusted
+    /// snapshot shows it unlocked in the other state, and nothing else holds the action back. Then, with the node full,
+    /// the status/current confirmation is skipped: many waiting containers repeating it would fill the node's few
+    /// request slots, which the task polls that free the action slots need.
+    /// </summary>
+    private static bool OnlyWaitsForSlot(ContainerFacts f, ContainerControllerSettings s, string node) =>
+        f.Status.Running is not null
+        && f.Entry is { } entry && entry.Node == node && string.IsNullOrEmpty(entry.Lock) && entry.IsRunning != f.DesiredRunning
+        && f.Now >= f.History.SnapshotUntrustedUntil
+        && !f.History.InBackoff(f.Now, f.Generation)
+        && !f.History.InOutcomeUnknownHold(f.Now, s.UnknownOutcomeHold);
+
+    private static ContainerStep ConvergedStep(ContainerFacts f, ContainerControllerSettings s, string node, LiveState live)
+    {
+        var vmid = f.Spec.Vmid;
+        var history = f.History.Converged();
+        if (f.Deleting)
+        {
+            return new ContainerStep.Finish(ContainerEvent.Normal(Reasons.Stopped, $"CT {vmid} stopped as deletionPolicy Stop asks")) { History = history };
+        }
+
+        if (!live.Running)
+        {
+            return new ContainerStep.Report(ContainerOutcome.Ready(Reasons.Stopped, $"CT {vmid} is stopped on {node}"), s.ResyncInterval, Converged: true)
+            {
+                History = history,
+            };
+        }
+
+        var addresses = AddressRefresh.Plan(f, s, history);
+        if (addresses.Due && !f.AddressesRead)
+        {
+            return new ContainerStep.ReadAddresses(node) { History = addresses.History };
+        }
+
+        return new ContainerStep.Report(ContainerOutcome.Ready(Reasons.Running, $"CT {vmid} is running on {node}"), addresses.Requeue, Converged: true)
+        {
+            History = addresses.History,
+        };
+    }
+
+    private static ContainerStep ActStep(ContainerFacts f, ContainerControllerSettings s, string node, LiveState live)
+    {
+        var vmid = f.Spec.Vmid;
+        if (!string.IsNullOrEmpty(live.Lock))
+        {
+            return new ContainerStep.Report(
+                ContainerOutcome.Progressing(Reasons.Locked, $"CT {vmid} is locked ({live.Lock}); waiting for the lock to be released"), s.LockedRetry);
+        }
+
+        if (f.History.InBackoff(f.Now, f.Generation))
+        {
+            // The failure's condition stays as reported; only an outcome still unknown is worth saying so.
+            return new ContainerStep.Report(
+                f.History.OutcomeUnknownAt is null ? null : UnknownOutcome(vmid), f.History.BackoffRemaining(f.Now));
+        }
+
+        if (f.History.InOutcomeUnknownHold(f.Now, s.UnknownOutcomeHold))
+        {
+            return new ContainerStep.Report(UnknownOutcome(vmid), s.TaskPollInterval);
+        }
+
+        // An HA-managed container's task only asks the HA manager, which acts a round later: wait for it, and likewise
+        // for a moment after any successful action, instead of sending the action again.
+        var haTarget = f.DesiredRunning ? "started" : "stopped";
+        if (live is { Fresh: true, Ha: { Managed: true } ha } && ha.State == haTarget)
+        {
+            return new ContainerStep.Report(
+                ContainerOutcome.Progressing(Reasons.Observing, $"CT {vmid} is HA-managed; waiting for the HA manager to make it {haTarget}"), s.TaskPollInterval);
+        }
+
+        if (f.History.AwaitsEffect(f.DesiredRunning, f.Now, s.UnknownOutcomeHold))
+        {
+            return new ContainerStep.Report(
+                ContainerOutcome.Progressing(Reasons.Observing, $"the last power action on CT {vmid} succeeded; waiting for PVE to show its effect"), s.TaskPollInterval);
+        }
+
+        if (f.SlotFree == false)
+        {
+            return WaitForSlot(f, s, node);
+        }
+
+        return new ContainerStep.SendPowerAction(node, f.DesiredRunning ? OperationType.Start : OperationType.Shutdown);
+    }
+
+    private static ContainerStep OnError(ContainerFacts f, ContainerControllerSettings s, PveApiException error)
+    {
+        var vmid = f.Spec.Vmid;
+        var node = Locate(f) ?? "?";
+        if (f.FailedStep is ContainerStep.SendPowerAction action)
+        {
+            if (error.Kind == PveErrorKind.AlreadyInState)
+            {
+                // PVE already is where we want it (the snapshot lagged): look again instead of acting.
+                return new ContainerStep.Report(ContainerOutcome.Progressing(Reasons.Observing, $"CT {vmid}: {error.Message}"), TimeSpan.Zero)
+                {
+                    History = f.History.Settled(f.Now, s.SnapshotLag),
+                };
+            }
+
+            if (error.OutcomeUnknown)
+            {
+                return new ContainerStep.Report(ContainerOutcome.Progressing(Reasons.Observing,
+                    $"{Verb(action.Type)} of CT {vmid} was sent but its outcome is unknown ({error.Message}); observing"), s.TaskPollInterval)
+                {
+                    History = f.History.OutcomeUnknown(f.Now, s.SnapshotLag),
+                };
+            }
+        }
+
+        switch (error.Kind)
+        {
+            case PveErrorKind.NotFound when f.Deleting:
+                return new ContainerStep.Finish(ContainerEvent.Normal(Reasons.NotFound, $"CT {vmid} no longer exists on node {node}: nothing left to stop"));
+            case PveErrorKind.NotFound:
+                // Without a pinned node the snapshot may simply be behind a migration: look again soon.
+                return new ContainerStep.Report(ContainerOutcome.NotReady(Reasons.NotFound, $"CT {vmid} not found on node {node}: {error.Message}",
+                    stalled: f.Spec.Node is not null), f.Spec.Node is null ? s.DhcpRetryInterval : s.NotFoundRetry);
+            case PveErrorKind.Forbidden:
+            {
+                var message = $"the provider's token lacks {error.Privilege ?? "a privilege"} on {error.PermissionPath ?? $"/vms/{vmid}"}; grant it to the token (e.g. role PVEVMUser on /vms/{vmid})";
+                var alreadyReported = ConditionList.Find(f.Container.Status?.Conditions, ConditionTypes.Ready) is { Reason: Reasons.PermissionDenied } previous
+                    && previous.Message == message;
+                var history = f.History.Failed(f.Now, f.Generation, s.FailureBackoffBase, s.FailureBackoffMax);
+                return new ContainerStep.Report(ContainerOutcome.Stalled(Reasons.PermissionDenied, message, warn: !alreadyReported),
+                    history.BackoffRemaining(f.Now)) { History = history };
+            }
+
+            case PveErrorKind.Locked:
+                return new ContainerStep.Report(ContainerOutcome.Progressing(Reasons.Locked, $"CT {vmid} is locked: {error.Message}"), s.LockedRetry);
+            default:
+            {
+                var history = f.History.Failed(f.Now, f.Generation, s.FailureBackoffBase, s.FailureBackoffMax);
+                var delay = history.BackoffRemaining(f.Now);
+                return new ContainerStep.Report(ContainerOutcome.NotReady(Reasons.ActionFailed,
+                    $"PVE request for CT {vmid} failed: {error.Message}; retrying in {DurationFormat.Format(delay)}",
+                    stalled: error.Kind != PveErrorKind.Transient), delay) { History = history };
+            }
+        }
+    }
+
+    private static ContainerOutcome UnknownOutcome(int vmid) =>
+        ContainerOutcome.Progressing(Reasons.Observing, $"the outcome of the last power action on CT {vmid} is unknown; observing before acting again");
+
+    private static ContainerStep.Report WaitForSlot(ContainerFacts f, ContainerControllerSettings s, string node) =>
+        new(ContainerOutcome.Progressing(Reasons.WaitingForSlot,
+            $"waiting for one of {f.Provider.MaxActionsPerNode} power action slots on node {node}"), s.SlotWaitInterval);
+
+    private static ContainerStep.Report Stall(string reason, string message, TimeSpan requeue) =>
+        new(ContainerOutcome.Stalled(reason, message), requeue);
+
+    public static TimeSpan NextTaskPoll(ContainerFacts f, ContainerControllerSettings s, OperationType type, TimeSpan sincePost) =>
+        f.Provider.TaskTimings.NextPoll(Verb(type), sincePost, s.TaskPollMinInterval, s.TaskPollInterval);
+
+    /// <summary>The operation as messages, events and task timings name it: start, shutdown.</summary>
+    public static string Verb(OperationType type) => type switch
+    {
+        OperationType.Start => "start",
+        OperationType.Shutdown => "shutdown",
+        _ => type.ToString().ToLowerInvariant(),
+    };
+}

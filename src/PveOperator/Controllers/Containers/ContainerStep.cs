@@ -1,0 +1,54 @@
+using PveOperator.Entities;
+using PveOperator.Proxmox;
+
+namespace PveOperator.Controllers.Containers;
+
+/// <summary>
+/// The one next step the planner chose. Observation steps (read the task, the live status, the addresses; check for an
+/// action slot) gather a fact and plan again; <see cref="SettleOperation"/> closes the pending operation and plans again;
+/// the others end the reconcile.
+/// </summary>
+internal abstract record ContainerStep
+{
+    private ContainerStep()
+    {
+    }
+
+    /// <summary>The history to keep from this step on; null keeps it as it is.</summary>
+    public ContainerHistory? History { get; init; }
+
+    /// <summary>Poll the pending operation's task on the UPID's node.</summary>
+    public sealed record PollTask(Upid Upid) : ContainerStep;
+
+    /// <summary>The task ended, vanished or cannot be polled: clear the operation and free its action slot.</summary>
+    public sealed record SettleOperation(TaskObservation Outcome) : ContainerStep;
+
+    /// <summary>Confirm the power state with status/current: the snapshot disagrees, lags behind our last action, or was never confirmed.</summary>
+    public sealed record ReadLiveStatus(string Node) : ContainerStep;
+
+    /// <summary>The snapshot agrees with the desired state and is trusted: take it as the live state, at no PVE cost.</summary>
+    public sealed record AdoptSnapshot(string Node) : ContainerStep;
+
+    /// <summary>Ask the node's action slots whether this resource could act now (joining the line if not).</summary>
+    public sealed record CheckSlot(string Node) : ContainerStep;
+
+    /// <summary>Read the container's interfaces and addresses.</summary>
+    public sealed record ReadAddresses(string Node) : ContainerStep;
+
+    /// <summary>Take an action slot, record the operation in status, and send the power action.</summary>
+    public sealed record SendPowerAction(string Node, OperationType Type) : ContainerStep;
+
+    /// <summary>Report a condition (status written if changed) and come back after <paramref name="Requeue"/>.</summary>
+    /// <param name="Converged">The container is in its desired power state: any action slot held passes on.</param>
+    /// <param name="Outcome">The condition to set; null leaves the conditions as they are.</param>
+    public sealed record Report(ContainerOutcome? Outcome, TimeSpan Requeue, bool Converged = false) : ContainerStep;
+
+    /// <summary>Leave the status exactly as it is (not even observedGeneration moves) and come back later.</summary>
+    public sealed record KeepStatus(TimeSpan Requeue) : ContainerStep;
+
+    /// <summary>The deletion's work is done: forget the resource and let the finalizer go, recording <paramref name="Event"/>.</summary>
+    public sealed record Finish(ContainerEvent? Event) : ContainerStep;
+
+    /// <summary>Whether the step gathers a fact, closes bookkeeping or acts, after which the planner decides again.</summary>
+    public bool PlansAgain => this is PollTask or SettleOperation or ReadLiveStatus or AdoptSnapshot or CheckSlot or ReadAddresses or SendPowerAction;
+}
