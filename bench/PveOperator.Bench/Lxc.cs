@@ -28,7 +28,7 @@ internal sealed class Lxc : IKubernetesObject<V1ObjectMeta>
     public bool? Running => Status is { ValueKind: JsonValueKind.Object } status && status.TryGetProperty("running", out var r)
         && r.ValueKind is JsonValueKind.True or JsonValueKind.False ? r.GetBoolean() : null;
 
-    public bool HasPendingTask => Status is { ValueKind: JsonValueKind.Object } status && status.TryGetProperty("pendingTask", out var t)
+    public bool HasPendingTask => Status is { ValueKind: JsonValueKind.Object } status && status.TryGetProperty("operation", out var t)
         && t.ValueKind == JsonValueKind.Object;
 
     public long? ObservedGeneration => Status is { ValueKind: JsonValueKind.Object } status && status.TryGetProperty("observedGeneration", out var g)

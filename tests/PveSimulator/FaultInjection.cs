@@ -12,6 +12,7 @@ public sealed class FaultInjection
     private Random _random = new();
     private TimeSpan _addedLatency;
     private double _dropConnectionRate;
+    private bool _forgetTasks;
 
     /// <summary>Fails this share (0..1) of matching requests with the status (500, 595 or 596). Method null = any, template null = any.</summary>
     /// <remarks>Template as in <see cref="RequestCounters"/>, e.g. "/nodes/{node}/lxc/{vmid}/status/current". A rate of 0 removes the rule.</remarks>
@@ -46,6 +47,16 @@ public sealed class FaultInjection
         set { lock (_gate) { _addedLatency = value; } }
     }
 
+    /// <summary>
+    /// Every task status request is answered 400 "no such task", as after a node reboot or behind a front end that
+    /// mangles the UPID in the path; the tasks themselves run as usual.
+    /// </summary>
+    public bool ForgetTasks
+    {
+        get { lock (_gate) { return _forgetTasks; } }
+        set { lock (_gate) { _forgetTasks = value; } }
+    }
+
     /// <summary>Share (0..1) of requests whose connection is dropped without an answer.</summary>
     public double DropConnectionRate
     {
@@ -60,6 +71,7 @@ public sealed class FaultInjection
             _rules.Clear();
             _addedLatency = TimeSpan.Zero;
             _dropConnectionRate = 0;
+            _forgetTasks = false;
         }
     }
 

@@ -12,6 +12,7 @@ public sealed class RequestCounters
 {
     private readonly ConcurrentDictionary<string, long> _requests = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(int Vmid, string Action), long> _powerActions = new();
+    private readonly ConcurrentDictionary<int, long> _containerRequests = new();
     private readonly ConcurrentDictionary<(int Vmid, string Action), long> _faultedPowerActions = new();
     private readonly ConcurrentDictionary<string, NodeLoadGauge> _nodeLoad = new(StringComparer.Ordinal);
 
@@ -24,6 +25,9 @@ public sealed class RequestCounters
     public long Get(string methodAndTemplate) => _requests.GetValueOrDefault(methodAndTemplate);
 
     public IReadOnlyDictionary<string, long> Snapshot() => new SortedDictionary<string, long>(_requests, StringComparer.Ordinal);
+
+    /// <summary>Requests whose path names this container (/nodes/{node}/lxc/{vmid}/...), of any kind.</summary>
+    public long ContainerRequests(int vmid) => _containerRequests.GetValueOrDefault(vmid);
 
     /// <summary>Power actions received for one container, e.g. ("start", 101) → 1.</summary>
     public long PowerActions(int vmid, string action) => _powerActions.GetValueOrDefault((vmid, action));
@@ -51,6 +55,7 @@ public sealed class RequestCounters
     {
         _requests.Clear();
         _powerActions.Clear();
+        _containerRequests.Clear();
         _faultedPowerActions.Clear();
         foreach (var gauge in _nodeLoad.Values)
         {
@@ -59,6 +64,8 @@ public sealed class RequestCounters
     }
 
     internal void CountRequest(string methodAndTemplate) => _requests.AddOrUpdate(methodAndTemplate, 1, (_, count) => count + 1);
+
+    internal void CountContainerRequest(int vmid) => _containerRequests.AddOrUpdate(vmid, 1, (_, count) => count + 1);
 
     internal void CountPowerAction(int vmid, string action)
     {

@@ -1,7 +1,7 @@
 namespace PveOperator.Controllers;
 
 /// <summary>Timings and limits of the LxcContainer controller.</summary>
-internal sealed record ContainerControllerSettings
+public sealed record ContainerControllerSettings
 {
     /// <summary>How often a pending PVE task is polled at most (until the provider's tasks were seen ending, always).</summary>
     public TimeSpan TaskPollInterval { get; init; } = TimeSpan.FromSeconds(1);

@@ -1,12 +1,12 @@
 using System.Text.Json.Serialization;
 using k8s;
 using k8s.Models;
-using PveOperator.Runtime;
+using PveOperator.Entities;
 
 namespace PveOperator.IntegrationTests.Infrastructure;
 
 /// <summary>The cluster-scoped test kind (CRD in <see cref="TestCrds"/>).</summary>
-[ClusterScoped]
+[CustomResource(Scope = ResourceScope.Cluster)]
 [KubernetesEntity(Group = TestCrds.Group, ApiVersion = "v1", Kind = "Gadget", PluralName = "gadgets")]
 internal sealed class Gadget : IKubernetesObject<V1ObjectMeta>
 {

@@ -23,4 +23,20 @@ internal static class Poll
             await Task.Delay(20);
         }
     }
+
+    /// <summary>Checks that the condition keeps holding for the whole <paramref name="duration"/>; fails the test the moment it does not.</summary>
+    public static async Task ConsistentlyAsync(Func<bool> condition, string because, TimeSpan duration)
+    {
+        var deadline = DateTime.UtcNow + duration;
+        do
+        {
+            if (!condition())
+            {
+                Assert.Fail($"Expected {because} throughout {duration.TotalSeconds:0.#} s, but it stopped holding.");
+            }
+
+            await Task.Delay(20);
+        }
+        while (DateTime.UtcNow < deadline);
+    }
 }

@@ -51,7 +51,7 @@ public sealed class ContainerTests(ControlPlaneFixture controlPlane, ITestOutput
         var eth0 = Assert.Single(container.Status.Interfaces!);
         Assert.Equal("eth0", eth0.Name);
         Assert.DoesNotContain(eth0.IpAddresses!, a => a.StartsWith("fe80", StringComparison.Ordinal) || a.StartsWith("127.", StringComparison.Ordinal));
-        Assert.Null(container.Status.PendingTask);
+        Assert.Null(container.Status.Operation);
         Assert.Equal(1, simulator.Counters.PowerActions(101, "start"));
 
         await harness.PatchContainerSpecAsync(name, new { powerState = "Stopped", shutdown = new { timeoutSeconds = 20, forceStop = false } });

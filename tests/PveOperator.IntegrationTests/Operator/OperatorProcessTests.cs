@@ -141,17 +141,17 @@ public sealed class OperatorProcessTests(ControlPlaneFixture controlPlane, ITest
         var name = await harness.CreateContainerAsync(provider, 303);
         var first = await StartAsync();
 
-        var pending = await harness.WaitForContainerAsync(name, c => c.Status.PendingTask is not null, "the start task is recorded");
+        var pending = await harness.WaitForContainerAsync(name, c => c.Status.Operation is not null, "the start task is recorded");
         await first.KillAsync();
         Assert.False(simulator.Cluster.GetContainer(303)!.Running);
-        Assert.StartsWith("UPID:pve1:", pending.Status.PendingTask!.Upid);
+        Assert.StartsWith("UPID:pve1:", pending.Status.Operation!.Upid);
 
         var restarted = Stopwatch.StartNew();
         await StartAsync();
         var container = await harness.WaitForContainerAsync(name, "True", Reasons.Running, TimeSpan.FromSeconds(30));
         output.WriteLine($"Ready {restarted.Elapsed.TotalSeconds:F1} s after the restart (the task itself ran 6 s)");
 
-        Assert.Null(container.Status.PendingTask);
+        Assert.Null(container.Status.Operation);
         Assert.Equal(1, simulator.Counters.PowerActions(303, "start"));
     }
 }

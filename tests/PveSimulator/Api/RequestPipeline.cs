@@ -19,9 +19,13 @@ internal sealed class RequestPipeline(SimulatorServices services)
     {
         var node = http.GetRouteValue("node") as string;
         services.Counters.CountRequest(endpoint.CounterKey);
-        if (endpoint.PowerAction is { } action && endpoint.HasVmid && TryParseVmid(http, out var countedVmid))
+        if (endpoint.HasVmid && TryParseVmid(http, out var countedVmid))
         {
-            services.Counters.CountPowerAction(countedVmid, action);
+            services.Counters.CountContainerRequest(countedVmid);
+            if (endpoint.PowerAction is { } action)
+            {
+                services.Counters.CountPowerAction(countedVmid, action);
+            }
         }
 
         using var arrival = endpoint.Scope == EndpointScope.NodeDaemon && node is not null ? services.Counters.TrackArrival(node) : null;

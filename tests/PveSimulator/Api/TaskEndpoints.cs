@@ -72,7 +72,7 @@ internal sealed class TaskEndpoints(SimulatorServices services)
         }
 
         var task = services.Tasks.Find(upid);
-        if (task is null || task.Node != call.Node)
+        if (task is null || task.Node != call.Node || services.Faults.ForgetTasks)
         {
             throw PveApiException.InvalidParameter("upid", "no such task");
         }
