@@ -119,6 +119,14 @@ internal sealed class ContainerHarness : IDisposable
         return (result, Pve.Calls.Skip(before).ToList());
     }
 
+    /// <summary>Finalizes and returns the PVE calls it made.</summary>
+    public async Task<(ReconcileResult Result, List<string> Calls)> FinalizeCountingAsync(V1Alpha1LxcContainer container)
+    {
+        var before = Pve.Calls.Count;
+        var result = await FinalizeAsync(container);
+        return (result, Pve.Calls.Skip(before).ToList());
+    }
+
     public static V1Condition Condition(V1Alpha1LxcContainer container, string type) =>
         ConditionList.Find(container.Status.Conditions, type)
         ?? throw new Xunit.Sdk.XunitException($"no {type} condition in {KubernetesJson.Serialize(container.Status)}");

@@ -3,6 +3,7 @@ using PveOperator.Entities;
 using PveOperator.Proxmox;
 using PveOperator.Runtime;
 using static PveOperator.Tests.Controllers.ContainerHarness;
+using PveOperator.Tests.Controllers.Fakes;
 
 namespace PveOperator.Tests.Controllers;
 
@@ -27,6 +28,40 @@ public sealed class LxcContainerReconcilerTests : IDisposable
         Assert.Equal(("False", Reasons.ProviderNotReady), Ready(container));
         Assert.True(IsStalled(container));
         Assert.Contains("ProxmoxProvider lab not found", Condition(container, ConditionTypes.Ready).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_second_resource_for_a_claimed_container_is_a_conflict_and_costs_no_pve_call()
+    {
+        h.Pve.AddContainer(101, "pve1", "running");
+        h.Sync();
+        var holder = h.Cached(Container(101, PowerState.Running, name: "web"));
+        holder.Metadata.CreationTimestamp = new DateTime(2025, 3, 1, 11, 0, 0, DateTimeKind.Utc);
+        await h.ReconcileAsync(holder);
+        var twin = h.Cached(Container(101, PowerState.Stopped, name: "twin"));
+        twin.Metadata.Uid = "uid-twin";
+        twin.Metadata.CreationTimestamp = new DateTime(2025, 3, 1, 11, 30, 0, DateTimeKind.Utc);
+
+        var (_, calls) = await h.ReconcileCountingAsync(twin);
+        var (_, again) = await h.ReconcileCountingAsync(twin);
+
+        Assert.Empty(calls.Concat(again));
+        Assert.Equal(("False", Reasons.Conflict), Ready(twin));
+        Assert.True(IsStalled(twin));
+        Assert.Contains("apps/web-101", Condition(twin, ConditionTypes.Ready).Message, StringComparison.Ordinal);
+        Assert.Single(h.Events.Warnings, w => w.Reason == Reasons.Conflict);
+
+        // Deleting the twin leaves the holder's container alone, even with deletionPolicy Stop.
+        twin.Spec.DeletionPolicy = DeletionPolicy.Stop;
+        var (done, deleting) = await h.FinalizeCountingAsync(twin);
+        Assert.Equal(ReconcileResult.Done, done);
+        Assert.Empty(deleting);
+
+        // Once the holder is gone from the cache, the twin takes over.
+        h.Containers.Remove("apps/web-101");
+        twin.Spec.DeletionPolicy = null;
+        await h.ReconcileAsync(twin);
+        Assert.Equal(1, h.Pve.CountOf(FakePveClient.Shutdown));
     }
 
     [Fact]
