@@ -1,6 +1,5 @@
 using k8s.Models;
 using Microsoft.Extensions.Logging;
-using PveOperator.Controllers.Containers;
 using PveOperator.Entities;
 using PveOperator.Proxmox;
 using PveOperator.Runtime;

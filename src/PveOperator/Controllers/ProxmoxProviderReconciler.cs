@@ -1,6 +1,5 @@
 using System.Text;
 using Microsoft.Extensions.Logging;
-using PveOperator.Controllers.Containers;
 using PveOperator.Entities;
 using PveOperator.Proxmox;
 using PveOperator.Runtime;
@@ -113,7 +112,7 @@ internal sealed partial class ProxmoxProviderReconciler(
         return Task.FromResult(ReconcileResult.Done);
     }
 
-    private async Task<PveClusterInfo> RefreshClusterInfoAsync(ProviderConnection connection, CancellationToken cancellationToken)
+    private static async Task<PveClusterInfo> RefreshClusterInfoAsync(ProviderConnection connection, CancellationToken cancellationToken)
     {
         // /version only changes on an upgrade, which restarts the API: once per connection is enough.
         var status = await connection.Client.GetClusterStatusAsync(cancellationToken);

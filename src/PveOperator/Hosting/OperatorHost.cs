@@ -7,7 +7,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Prometheus;
 using PveOperator.Controllers;
-using PveOperator.Controllers.Containers;
 using PveOperator.Entities;
 using PveOperator.Proxmox;
 using PveOperator.Runtime;

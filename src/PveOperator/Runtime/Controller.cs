@@ -275,7 +275,7 @@ internal sealed partial class Controller<TEntity> : IController
         (left?.Count ?? 0) == (right?.Count ?? 0)
         && (left ?? new Dictionary<string, string>()).All(entry => right!.TryGetValue(entry.Key, out var value) && value == entry.Value);
 
-    private static IReadOnlyList<string> Finalizers(TEntity entity) => (IReadOnlyList<string>?)entity.Metadata.Finalizers?.ToList() ?? [];
+    private static List<string> Finalizers(TEntity entity) => entity.Metadata.Finalizers?.ToList() ?? [];
 
     private static bool HasFinalizer(TEntity entity, string finalizer) => entity.Metadata.Finalizers?.Contains(finalizer) == true;
 

@@ -3,7 +3,6 @@ using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using PveOperator.Controllers;
-using PveOperator.Controllers.Containers;
 using PveOperator.Entities;
 using PveOperator.Proxmox;
 using PveOperator.Runtime;

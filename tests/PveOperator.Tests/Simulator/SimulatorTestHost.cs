@@ -18,13 +18,13 @@ internal sealed class SimulatorTestHost : IAsyncDisposable
 
     private static readonly TimeSpan PollTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly HttpClient _client;
+    private readonly HttpClient defaultClient;
 
     private SimulatorTestHost(PveSimulatorServer server, FakeTimeProvider? time)
     {
         Server = server;
         Time = time;
-        _client = CreateClient(server.DefaultAuthorizationHeader);
+        defaultClient = CreateClient(server.DefaultAuthorizationHeader);
     }
 
     public PveSimulatorServer Server { get; }
@@ -105,7 +105,7 @@ internal sealed class SimulatorTestHost : IAsyncDisposable
     public async Task<SimResponse> SendAsync(HttpRequestMessage request, HttpClient? client = null)
     {
         using (request)
-        using (var response = await (client ?? _client).SendAsync(request))
+        using (var response = await (client ?? defaultClient).SendAsync(request))
         {
             return new SimResponse(response.StatusCode, response.ReasonPhrase, await response.Content.ReadAsStringAsync());
         }
@@ -160,7 +160,7 @@ internal sealed class SimulatorTestHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _client.Dispose();
+        defaultClient.Dispose();
         await Server.DisposeAsync();
     }
 }

@@ -1,4 +1,4 @@
-namespace PveOperator.Controllers.Containers;
+namespace PveOperator.Controllers;
 
 /// <summary>
 /// When a running container's addresses are read: at once after a start, every few seconds while DHCP has not given

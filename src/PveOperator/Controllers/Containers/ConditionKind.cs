@@ -1,4 +1,4 @@
-namespace PveOperator.Controllers.Containers;
+namespace PveOperator.Controllers;
 
 /// <summary>The kstatus shape of a reported outcome.</summary>
 internal enum ConditionKind

@@ -3,7 +3,7 @@ using PveOperator.Entities;
 using PveOperator.Proxmox;
 using PveOperator.Runtime;
 
-namespace PveOperator.Controllers.Containers;
+namespace PveOperator.Controllers;
 
 /// <summary>
 /// Carries out the planner's observation and action steps against PVE and returns the facts they add. Decides nothing:

@@ -1,7 +1,7 @@
 using PveOperator.Entities;
 using PveOperator.Runtime;
 
-namespace PveOperator.Controllers.Containers;
+namespace PveOperator.Controllers;
 
 /// <summary>
 /// One LxcContainer per (provider, VMID): two resources driving one container to different states would fight over it

@@ -1,4 +1,4 @@
-namespace PveOperator.Controllers.Containers;
+namespace PveOperator.Controllers;
 
 /// <summary>A Kubernetes event to record about the resource.</summary>
 internal sealed record ContainerEvent(bool Warning, string Reason, string Message)

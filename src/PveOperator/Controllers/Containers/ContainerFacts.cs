@@ -1,7 +1,7 @@
 using PveOperator.Entities;
 using PveOperator.Proxmox;
 
-namespace PveOperator.Controllers.Containers;
+namespace PveOperator.Controllers;
 
 /// <summary>
 /// Everything the planner decides on: the resource, the status built so far, the provider, what PVE showed (snapshot

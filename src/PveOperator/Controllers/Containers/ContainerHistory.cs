@@ -1,4 +1,4 @@
-namespace PveOperator.Controllers.Containers;
+namespace PveOperator.Controllers;
 
 /// <summary>
 /// What the operator remembers about one LxcContainer resource between reconciles: an immutable value that the planner

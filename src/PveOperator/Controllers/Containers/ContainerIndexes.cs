@@ -1,7 +1,7 @@
 using PveOperator.Entities;
 using PveOperator.Runtime;
 
-namespace PveOperator.Controllers.Containers;
+namespace PveOperator.Controllers;
 
 /// <summary>The LxcContainer cache's indexes: by provider, and by (provider, VMID) for snapshot changes and claims.</summary>
 internal static class ContainerIndexes

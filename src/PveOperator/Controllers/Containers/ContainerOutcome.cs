@@ -1,4 +1,4 @@
-namespace PveOperator.Controllers.Containers;
+namespace PveOperator.Controllers;
 
 /// <summary>A condition to report: its kind, reason and message, and whether it also warrants a Warning event now.</summary>
 internal sealed record ContainerOutcome(ConditionKind Kind, string Reason, string Message, bool Warn = false)

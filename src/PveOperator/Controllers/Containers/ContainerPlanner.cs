@@ -1,7 +1,7 @@
 using PveOperator.Entities;
 using PveOperator.Proxmox;
 
-namespace PveOperator.Controllers.Containers;
+namespace PveOperator.Controllers;
 
 /// <summary>
 /// Decides the one next step of a container's reconcile from facts alone: no I/O, no clock, no randomness of its own.

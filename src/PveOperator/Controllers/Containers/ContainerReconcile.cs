@@ -1,6 +1,6 @@
 using PveOperator.Entities;
 
-namespace PveOperator.Controllers.Containers;
+namespace PveOperator.Controllers;
 
 /// <summary>One reconcile of one container: the resource, the status being built, and the conditions' bookkeeping.</summary>
 internal sealed class ContainerReconcile(V1Alpha1LxcContainer container, LxcContainerStatus status, DateTimeOffset now)

@@ -1,4 +1,4 @@
-namespace PveOperator.Controllers.Containers;
+namespace PveOperator.Controllers;
 
 /// <summary>News from outside a container's own resource that may change what its reconcile decides.</summary>
 internal abstract record ContainerSignal

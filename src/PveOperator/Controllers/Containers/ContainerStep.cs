@@ -1,7 +1,7 @@
 using PveOperator.Entities;
 using PveOperator.Proxmox;
 
-namespace PveOperator.Controllers.Containers;
+namespace PveOperator.Controllers;
 
 /// <summary>
 /// The one next step the planner chose. Observation steps (read the task, the live status, the addresses; check for an

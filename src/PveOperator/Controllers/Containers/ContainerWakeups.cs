@@ -1,7 +1,7 @@
 using PveOperator.Entities;
 using PveOperator.Runtime;
 
-namespace PveOperator.Controllers.Containers;
+namespace PveOperator.Controllers;
 
 /// <summary>Which LxcContainers to reconcile for a signal or a change of another LxcContainer, through the cache's indexes.</summary>
 internal static class ContainerWakeups

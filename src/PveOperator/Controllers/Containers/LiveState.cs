@@ -1,6 +1,6 @@
 using PveOperator.Proxmox;
 
-namespace PveOperator.Controllers.Containers;
+namespace PveOperator.Controllers;
 
 /// <summary>The container's power state as the reconcile takes it: from status/current, or from a snapshot trusted enough.</summary>
 /// <param name="Fresh">Read with status/current in this reconcile (not taken from the lagging snapshot).</param>

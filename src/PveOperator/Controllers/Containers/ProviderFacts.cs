@@ -1,6 +1,6 @@
 using PveOperator.Proxmox;
 
-namespace PveOperator.Controllers.Containers;
+namespace PveOperator.Controllers;
 
 /// <summary>What a container's reconcile knows of its provider: whether it exists, is connected and ready, and its nodes.</summary>
 /// <param name="Exists">The ProxmoxProvider object exists and is not being deleted.</param>

@@ -1,4 +1,4 @@
-namespace PveOperator.Controllers.Containers;
+namespace PveOperator.Controllers;
 
 /// <summary>What GET /nodes/{node}/tasks/{upid}/status said of the pending operation's task.</summary>
 internal abstract record TaskObservation

@@ -1,4 +1,4 @@
-using PveOperator.Controllers.Containers;
+using PveOperator.Controllers;
 using PveOperator.Runtime;
 
 namespace PveOperator.Tests.Controllers.Fakes;

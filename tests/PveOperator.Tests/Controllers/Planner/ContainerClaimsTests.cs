@@ -1,6 +1,5 @@
 using k8s.Models;
 using PveOperator.Controllers;
-using PveOperator.Controllers.Containers;
 using PveOperator.Entities;
 
 namespace PveOperator.Tests.Controllers.Planner;

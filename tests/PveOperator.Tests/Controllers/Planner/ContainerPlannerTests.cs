@@ -1,9 +1,8 @@
 using PveOperator.Controllers;
-using PveOperator.Controllers.Containers;
 using PveOperator.Entities;
 using PveOperator.Proxmox;
 using static PveOperator.Tests.Controllers.Planner.PlannerFacts;
-using Step = PveOperator.Controllers.Containers.ContainerStep;
+using Step = PveOperator.Controllers.ContainerStep;
 
 namespace PveOperator.Tests.Controllers.Planner;
 

@@ -7,6 +7,9 @@ namespace PveOperator.Proxmox;
 /// separately for cluster-wide endpoints (/version, /cluster/..., /nodes), which the node we talk to answers itself
 /// from the cluster file system; keeping them apart means a slow node cannot starve discovery or resource polling.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2213:Disposable fields should be disposed", Justification = "See CA1001.")]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable",
+    Justification = "The semaphores never hand out a wait handle, so they hold nothing to free; disposing them would make a request still in flight on a retired client throw when it gives its slot back.")]
 internal sealed class PveRequestLimiter(int maxPerNode, int maxClusterWide)
 {
     private readonly ConcurrentDictionary<string, SemaphoreSlim> perNode = new(StringComparer.Ordinal);

@@ -170,7 +170,7 @@ internal sealed class EntityCache<TEntity> : IEntityCache<TEntity>
     {
         private readonly Dictionary<string, HashSet<string>> keysByValue = new(StringComparer.Ordinal);
 
-        public IEnumerable<string> KeysFor(string value) =>
+        public HashSet<string> KeysFor(string value) =>
             keysByValue.TryGetValue(value, out var keys) ? keys : [];
 
         public void Add(string key, TEntity entity)

@@ -204,13 +204,14 @@ internal sealed class PveApiTransport : IDisposable
     {
         var errorBody = TryReadErrorBody(body);
         var serverMessage = string.IsNullOrWhiteSpace(errorBody?.Message) ? null : errorBody.Message.Trim();
-        var fieldErrors = (IReadOnlyDictionary<string, string>?)errorBody?.Errors ?? new Dictionary<string, string>();
+        var fieldErrors = errorBody?.Errors ?? new Dictionary<string, string>();
         var kind = PveErrorClassifier.Classify(status, reason, serverMessage);
         string? permissionPath = null, privilege = null;
         if (kind == PveErrorKind.Forbidden &&
             !PveErrorClassifier.TryParsePermission(reason, out permissionPath, out privilege))
         {
-            PveErrorClassifier.TryParsePermission(serverMessage, out permissionPath, out privilege);
+            // Either names the privilege or leaves both null: the message then says "a privilege".
+            _ = PveErrorClassifier.TryParsePermission(serverMessage, out permissionPath, out privilege);
         }
 
         var text = $"{request}: {status.ToString(CultureInfo.InvariantCulture)} {reason}".TrimEnd();

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using PveOperator.Controllers.Containers;
 using PveOperator.Proxmox;
 
 namespace PveOperator.Controllers;
