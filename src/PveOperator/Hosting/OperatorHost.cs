@@ -27,13 +27,15 @@ internal static class OperatorHost
         builder.Logging.ClearProviders();
         if (options.JsonLogs)
         {
-            builder.Logging.AddJsonConsole(o => o.IncludeScopes = false);
+            // Scopes carry each reconcile's controller, key and reconcileID.
+            builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
         }
         else
         {
             builder.Logging.AddSimpleConsole(o =>
             {
                 o.SingleLine = true;
+                o.IncludeScopes = true;
                 o.TimestampFormat = "HH:mm:ss.fff ";
             });
         }
@@ -77,6 +79,7 @@ internal static class OperatorHost
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(settings);
         services.AddSingleton(sp => new ProviderRegistry(clock: sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(new PveMetrics(registry));
         services.AddSingleton<IPveClientFactory, PveClientFactory>();
         services.AddSingleton<ISecretReader, KubernetesSecretReader>();
         services.AddSingleton(new EventChannel<ContainerSignal>());

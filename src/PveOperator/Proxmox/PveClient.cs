@@ -18,16 +18,17 @@ public sealed class PveClient : IPveClient
     private volatile bool interfacesNotImplemented;
 
     /// <exception cref="ArgumentException">The settings are invalid (the message lists every problem).</exception>
-    public PveClient(PveClientSettings settings, ILogger<PveClient>? logger = null)
-        : this(settings, logger ?? (ILogger)NullLogger.Instance, handlerForTests: null)
+    /// <param name="metrics">Where its requests are counted; without it they go to a registry nobody serves.</param>
+    public PveClient(PveClientSettings settings, ILogger<PveClient>? logger = null, PveMetrics? metrics = null)
+        : this(settings, logger ?? (ILogger)NullLogger.Instance, handlerForTests: null, metrics)
     {
     }
 
-    internal PveClient(PveClientSettings settings, ILogger logger, HttpMessageHandler? handlerForTests)
+    internal PveClient(PveClientSettings settings, ILogger logger, HttpMessageHandler? handlerForTests, PveMetrics? metrics = null)
     {
         Settings = settings;
         this.logger = logger;
-        transport = new PveApiTransport(settings, logger, handlerForTests);
+        transport = new PveApiTransport(settings, logger, handlerForTests, metrics);
     }
 
     public PveClientSettings Settings { get; }

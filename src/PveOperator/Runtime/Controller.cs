@@ -27,6 +27,7 @@ internal sealed partial class Controller<TEntity> : IController
     private readonly List<IInformer> watchedInformers;
     private readonly IInformerProvider? informers;
     private volatile WorkQueue<string>? queue;
+    private long reconciles;
 
     public Controller(
         IReconciler<TEntity> reconciler,
@@ -296,6 +297,7 @@ internal sealed partial class Controller<TEntity> : IController
 
     private async Task ProcessAsync(WorkQueue<string> workQueue, string key, CancellationToken cancellationToken)
     {
+        using var scope = logger.BeginScope(new ReconcileScope(Name, key, Interlocked.Increment(ref reconciles)));
         metrics.ActiveWorkers.Inc();
         var started = clock.GetTimestamp();
         try

@@ -49,7 +49,7 @@ internal sealed partial class ControllerManager : IInformerProvider
         EventRecorder = new EventRecorder(client, loggerFactory.CreateLogger<EventRecorder>(), this.options.Events, clock);
         if (this.options.LeaderElection is { } election)
         {
-            leaderElection = new LeaderElectionRunner(client, election, loggerFactory.CreateLogger<LeaderElectionRunner>());
+            leaderElection = new LeaderElectionRunner(client, election, loggerFactory.CreateLogger<LeaderElectionRunner>(), clock);
         }
     }
 

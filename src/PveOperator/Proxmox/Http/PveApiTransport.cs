@@ -27,15 +27,17 @@ internal sealed class PveApiTransport : IDisposable
     private readonly FlurlClient flurlClient;
     private readonly PveCertificateValidator? certificateValidator;
     private readonly PveRequestLimiter limiter;
+    private readonly PveMetrics metrics;
     private readonly ResiliencePipeline readRetries;
     private readonly ResiliencePipeline attemptTimeout;
 
     /// <param name="handlerForTests">Replaces the real socket handler (and with it TLS); tests only.</param>
-    public PveApiTransport(PveClientSettings settings, ILogger logger, HttpMessageHandler? handlerForTests = null)
+    public PveApiTransport(PveClientSettings settings, ILogger logger, HttpMessageHandler? handlerForTests = null, PveMetrics? metrics = null)
     {
         settings.EnsureValid();
         this.settings = settings;
         this.logger = logger;
+        this.metrics = metrics ?? PveMetrics.Unserved();
         limiter = new PveRequestLimiter(settings.MaxRequestsInFlightPerNode, settings.MaxClusterRequestsInFlight);
 
         HttpMessageHandler handler;
@@ -137,7 +139,7 @@ internal sealed class PveApiTransport : IDisposable
                 OutcomeUnknown = !request.IsRead,
             };
             PveClientLog.Failed(logger, request.Method.Method, request.Path, ElapsedMs(started), failure.Kind, failure.Message);
-            PveMetrics.Observe(request.Endpoint, "timeout", Stopwatch.GetElapsedTime(started));
+            metrics.Observe(request.Endpoint, "timeout", Stopwatch.GetElapsedTime(started));
             throw failure;
         }
     }
@@ -167,7 +169,7 @@ internal sealed class PveApiTransport : IDisposable
         {
             var failure = FromTransportFailure(request, ex);
             PveClientLog.Failed(logger, request.Method.Method, request.Path, ElapsedMs(started), failure.Kind, failure.Message);
-            PveMetrics.Observe(request.Endpoint, failure.Kind == PveErrorKind.TlsError ? "tls_error" : "connection_error", Stopwatch.GetElapsedTime(started));
+            metrics.Observe(request.Endpoint, failure.Kind == PveErrorKind.TlsError ? "tls_error" : "connection_error", Stopwatch.GetElapsedTime(started));
             throw failure;
         }
 
@@ -176,7 +178,7 @@ internal sealed class PveApiTransport : IDisposable
             var status = response.StatusCode;
             var reason = response.ResponseMessage.ReasonPhrase;
             PveClientLog.Answered(logger, request.Method.Method, request.Path, status, reason, ElapsedMs(started));
-            PveMetrics.Observe(request.Endpoint, status.ToString(CultureInfo.InvariantCulture), Stopwatch.GetElapsedTime(started));
+            metrics.Observe(request.Endpoint, status.ToString(CultureInfo.InvariantCulture), Stopwatch.GetElapsedTime(started));
             if (status is >= 200 and < 300)
             {
                 return body;

@@ -17,7 +17,8 @@ internal sealed partial class EntityInformer<TEntity>(
     IListWatch<TEntity> listWatch,
     ILogger logger,
     TimeProvider? timeProvider = null,
-    InformerOptions? options = null) : IInformer
+    InformerOptions? options = null,
+    Random? random = null) : IInformer
     where TEntity : class, IKubernetesObject<V1ObjectMeta>
 {
     private readonly EntityCache<TEntity> cache = new();
@@ -143,7 +144,7 @@ internal sealed partial class EntityInformer<TEntity>(
     private async Task<bool> WatchOnceAsync(CancellationToken cancellationToken)
     {
         var started = clock.GetTimestamp();
-        var timeout = settings.WatchTimeout * (1 + Random.Shared.NextDouble());
+        var timeout = settings.WatchTimeout * (1 + (random ?? Random.Shared).NextDouble());
         var sawEvents = false;
         await foreach (var watchEvent in listWatch.WatchAsync(ResourceVersion ?? string.Empty, timeout, cancellationToken)
             .ConfigureAwait(false))

@@ -10,7 +10,7 @@ namespace PveOperator.Runtime;
 /// only while leading. Losing the Lease aborts the work at once (another replica may already lead);
 /// a shutdown stops it gracefully first and then releases the Lease. After a loss it campaigns again.
 /// </summary>
-internal sealed partial class LeaderElectionRunner(IKubernetes client, LeaderElectionSettings settings, ILogger logger)
+internal sealed partial class LeaderElectionRunner(IKubernetes client, LeaderElectionSettings settings, ILogger logger, TimeProvider? clock = null)
 {
     private volatile bool isLeader;
 
@@ -154,7 +154,7 @@ internal sealed partial class LeaderElectionRunner(IKubernetes client, LeaderEle
             // An empty holder (not a missing one) is what KubernetesClient's elector treats as free.
             lease.Spec.HolderIdentity = string.Empty;
             lease.Spec.LeaseDurationSeconds = 1;
-            lease.Spec.RenewTime = DateTime.UtcNow;
+            lease.Spec.RenewTime = (clock ?? TimeProvider.System).GetUtcNow().UtcDateTime;
             await client.CoordinationV1.ReplaceNamespacedLeaseAsync(
                 lease, settings.LeaseName, settings.LeaseNamespace, cancellationToken: timeout.Token).ConfigureAwait(false);
             LogReleased(settings.LeaseNamespace, settings.LeaseName);
