@@ -54,7 +54,8 @@ internal static class CrdGenerator
             {
                 ["apiVersion"] = new JsonObject { ["type"] = "string", ["description"] = ApiVersionDescription },
                 ["kind"] = new JsonObject { ["type"] = "string", ["description"] = KindDescription },
-                ["metadata"] = new JsonObject { ["type"] = "object", ["description"] = MetadataDescription },
+                // The API server refuses anything but the type here; kubectl explain shows ObjectMeta's own description.
+                ["metadata"] = new JsonObject { ["type"] = "object" },
                 ["spec"] = ExportSchema(specType),
                 ["status"] = ExportSchema(statusType),
             },
@@ -303,8 +304,6 @@ internal static class CrdGenerator
         "The versioned schema of this representation of an object; the server converts recognised schemas to the latest internal value.";
 
     private const string KindDescription = "The REST resource this object represents, in CamelCase.";
-
-    private const string MetadataDescription = "Standard object metadata: name, namespace, labels, annotations and so on.";
 
     /// <summary>Descriptions of fields of types the operator does not own (their source carries no attributes), by JSON name.</summary>
     private static readonly Dictionary<(Type?, string), string> ExternalDescriptions = new()
