@@ -100,7 +100,9 @@ fi
 binaries_ok() {
   local dir=$1
   [[ -x $dir/bin/apiextensions-apiserver && -x $dir/bin/etcd && -f $dir/versions.txt ]] || return 1
-  "$dir/bin/apiextensions-apiserver" --version 2>/dev/null | grep -q "$APISERVER_VERSION" || return 1
+  # The server has no --version flag: it must start its flag parsing, and carry the stamped version (its /version).
+  "$dir/bin/apiextensions-apiserver" --help >/dev/null 2>&1 || return 1
+  grep -qaF "$APISERVER_VERSION" "$dir/bin/apiextensions-apiserver" || return 1
   "$dir/bin/etcd" --version 2>/dev/null | grep -q '^etcd Version: 3\.5\.' || return 1
 }
 
