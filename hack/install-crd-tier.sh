@@ -167,12 +167,13 @@ EOF
 export APT_CONFIG="$APT/apt.conf"
 
 log "reading the sid and trixie-backports package lists ($mirror) with a private apt configuration ($APT)"
-run_logged "$LOGS/crd-tier-apt-update.log" "apt-get update against sid/trixie-backports failed" apt-get update
+# --error-on=any: a mirror that cannot be reached is a failure here, not a warning with stale or no lists.
+run_logged "$LOGS/crd-tier-apt-update.log" "apt-get update against sid/trixie-backports ($mirror) failed" apt-get update --error-on=any
 
 # The exact versions decide the cache key: sid moves, and a different set is a different build.
 all_packages=("${DEV_PACKAGES[@]}" "${GO_PACKAGES[@]}" "$ETCD_PACKAGE")
 if ! uris=$(apt-get download --print-uris "${all_packages[@]}" 2>"$LOGS/crd-tier-apt-resolve.log"); then
-  cat "$LOGS/crd-tier-apt-resolve.log" >&2
+  grep -m 5 '^E:' "$LOGS/crd-tier-apt-resolve.log" >&2 || true
   unavailable "some packages of the recipe are not in sid/trixie-backports any more (log: $LOGS/crd-tier-apt-resolve.log)"
 fi
 versions=$(awk '{ gsub(/\x27/, "", $2); print $2 }' <<<"$uris" | sort)
