@@ -67,8 +67,15 @@ TIER_ROOT="$CACHE/crd-tier"
 ENV_FILE="$CACHE/crd-tier.env"
 UNAVAILABLE_FILE="$CACHE/crd-tier.unavailable"
 
+# A build already cached, when this run only refreshes: a failed refresh keeps it rather than losing the tier.
+CACHED_DIR=""
+
 # unavailable REASON: the tier cannot be built here; record why (the tests print it) and exit 3.
 unavailable() {
+  if [[ -n $CACHED_DIR ]]; then
+    printf '[install-crd-tier] WARNING: refresh failed (%s); keeping the cached build %s\n' "$*" "$CACHED_DIR" >&2
+    finish "$CACHED_DIR"
+  fi
   printf '%s\n' "$*" >"$UNAVAILABLE_FILE.tmp" && mv -f "$UNAVAILABLE_FILE.tmp" "$UNAVAILABLE_FILE"
   rm -f "$ENV_FILE"
   printf '[install-crd-tier] UNAVAILABLE: %s\n' "$*" >&2
@@ -127,9 +134,12 @@ finish() {
   exit 0
 }
 
-if [[ ${PVE_OPERATOR_CRD_TIER_REFRESH:-0} != 1 && -L $TIER_ROOT/current ]] && binaries_ok "$(readlink -f "$TIER_ROOT/current")"; then
-  log "cached: $(readlink -f "$TIER_ROOT/current") (PVE_OPERATOR_CRD_TIER_REFRESH=1 looks for newer sid packages)"
-  finish "$(readlink -f "$TIER_ROOT/current")"
+if [[ -L $TIER_ROOT/current ]] && binaries_ok "$(readlink -f "$TIER_ROOT/current")"; then
+  if [[ ${PVE_OPERATOR_CRD_TIER_REFRESH:-0} != 1 ]]; then
+    log "cached: $(readlink -f "$TIER_ROOT/current") (PVE_OPERATOR_CRD_TIER_REFRESH=1 looks for newer sid packages)"
+    finish "$(readlink -f "$TIER_ROOT/current")"
+  fi
+  CACHED_DIR=$(readlink -f "$TIER_ROOT/current")
 fi
 
 # ---------------------------------------------------------------- private apt configuration
