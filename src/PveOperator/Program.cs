@@ -16,7 +16,10 @@ internal static class Program
         // A development command (hack/generate-crds.sh), reflection-based: the NativeAOT build leaves it out.
         if (args is ["generate-crds", .. var rest])
         {
-            foreach (var path in CrdGenerator.WriteAll(rest.Length > 0 ? rest[0] : "config/crds"))
+            // generate-crds [DIR [DIR-WITHOUT-CEL]]: the shipped CRDs and the copy for servers without CEL (1.20 tier).
+            var shipped = rest.Length > 0 ? rest[0] : CrdGenerator.DirectoryOf(CrdVariant.Shipped);
+            var withoutCel = rest.Length > 1 ? rest[1] : CrdGenerator.DirectoryOf(CrdVariant.WithoutCelRules);
+            foreach (var path in CrdGenerator.WriteAll(shipped).Concat(CrdGenerator.WriteAll(withoutCel, CrdVariant.WithoutCelRules)))
             {
                 Console.WriteLine($"wrote {path}");
             }

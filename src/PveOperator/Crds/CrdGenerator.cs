@@ -32,7 +32,14 @@ internal static class CrdGenerator
         return $"{entity.Group}_{entity.PluralName}.yaml";
     }
 
-    public static JsonObject Generate(Type entityType)
+    /// <summary>Where hack/generate-crds.sh writes each variant, relative to the repository root.</summary>
+    public static string DirectoryOf(CrdVariant variant) => variant switch
+    {
+        CrdVariant.Shipped => Path.Combine("config", "crds"),
+        _ => Path.Combine("config", "crds-without-cel"),
+    };
+
+    public static JsonObject Generate(Type entityType, CrdVariant variant = CrdVariant.Shipped)
     {
         var entity = entityType.GetCustomAttribute<KubernetesEntityAttribute>()
             ?? throw new ArgumentException($"{entityType.Name} has no [KubernetesEntity]", nameof(entityType));
@@ -45,8 +52,9 @@ internal static class CrdGenerator
             ["description"] = entityType.GetCustomAttribute<DescriptionAttribute>()?.Description ?? entity.Kind,
             ["properties"] = new JsonObject
             {
-                ["apiVersion"] = new JsonObject { ["type"] = "string" },
-                ["kind"] = new JsonObject { ["type"] = "string" },
+                ["apiVersion"] = new JsonObject { ["type"] = "string", ["description"] = ApiVersionDescription },
+                ["kind"] = new JsonObject { ["type"] = "string", ["description"] = KindDescription },
+                // The API server refuses anything but the type here; kubectl explain shows ObjectMeta's own description.
                 ["metadata"] = new JsonObject { ["type"] = "object" },
                 ["spec"] = ExportSchema(specType),
                 ["status"] = ExportSchema(statusType),
@@ -88,6 +96,11 @@ internal static class CrdGenerator
             names["categories"] = new JsonArray(resource.Categories.Select(n => (JsonNode)JsonValue.Create(n)!).ToArray());
         }
 
+        if (variant == CrdVariant.WithoutCelRules)
+        {
+            RemoveValidationRules(root);
+        }
+
         return new JsonObject
         {
             ["apiVersion"] = "apiextensions.k8s.io/v1",
@@ -103,16 +116,16 @@ internal static class CrdGenerator
         };
     }
 
-    public static string GenerateYaml(Type entityType) => YamlWriter.Write(Generate(entityType));
+    public static string GenerateYaml(Type entityType, CrdVariant variant = CrdVariant.Shipped) => YamlWriter.Write(Generate(entityType, variant));
 
-    /// <summary>Writes every CRD into the folder; returns the paths written.</summary>
-    public static IReadOnlyList<string> WriteAll(string directory)
+    /// <summary>Writes every CRD of the variant into the folder; returns the paths written.</summary>
+    public static IReadOnlyList<string> WriteAll(string directory, CrdVariant variant = CrdVariant.Shipped)
     {
         Directory.CreateDirectory(directory);
         return EntityTypes.Select(type =>
         {
             var path = Path.Combine(directory, FileName(type));
-            File.WriteAllText(path, GenerateYaml(type));
+            File.WriteAllText(path, GenerateYaml(type, variant));
             return path;
         }).ToList();
     }
@@ -132,6 +145,11 @@ internal static class CrdGenerator
         schema.Remove("$schema");
         MakeStructural(schema, type.Name);
         schema.Remove("nullable");
+        if (schema["description"] is null)
+        {
+            throw new InvalidOperationException($"{type.Name} needs a [Description]: kubectl explain shows it for the whole object");
+        }
+
         return schema;
     }
 
@@ -154,6 +172,23 @@ internal static class CrdGenerator
             {
                 schema["required"] = new JsonArray(required);
             }
+
+            // The type's own description and rules; a property's attributes below refine them.
+            if (context.TypeInfo.Type.GetCustomAttribute<DescriptionAttribute>() is { } typeDescription)
+            {
+                schema["description"] = typeDescription.Description;
+            }
+
+            foreach (var rule in context.TypeInfo.Type.GetCustomAttributes<ValidationRuleAttribute>())
+            {
+                AddRule(schema, rule);
+            }
+        }
+
+        if (context.PropertyInfo is { } property
+            && ExternalDescriptions.TryGetValue((property.DeclaringType, property.Name), out var external))
+        {
+            schema["description"] = external;
         }
 
         var attributes = context.PropertyInfo?.AttributeProvider;
@@ -168,6 +203,20 @@ internal static class CrdGenerator
             {
                 case DescriptionAttribute description:
                     schema["description"] = description.Description;
+                    break;
+                case ValidationRuleAttribute rule:
+                    AddRule(schema, rule);
+                    break;
+                case ListTypeAttribute list:
+                    schema["x-kubernetes-list-type"] = list.Type.ToString().ToLowerInvariant();
+                    if (list.MapKeys.Count > 0)
+                    {
+                        schema["x-kubernetes-list-map-keys"] = new JsonArray(list.MapKeys.Select(k => (JsonNode)JsonValue.Create(k)!).ToArray());
+                    }
+
+                    break;
+                case AcceptsNullAttribute:
+                    schema["nullable"] = true;
                     break;
                 case RegularExpressionAttribute pattern:
                     schema["pattern"] = pattern.Pattern;
@@ -212,22 +261,15 @@ internal static class CrdGenerator
                 throw new InvalidOperationException($"{path}: a CRD schema needs exactly one type, got [{string.Join(", ", named)}]");
             }
 
+            // A C# null means "omitted" (the serializer leaves it out), so the schema stays non-nullable unless
+            // the property says null is a value ([AcceptsNull]).
             schema["type"] = nonNull[0];
-            if (named.Contains("null"))
-            {
-                schema["nullable"] = true;
-            }
         }
 
         if (schema["enum"] is JsonArray values)
         {
-            var kept = values.Where(v => v is not null).Select(v => v!.DeepClone()).ToArray();
-            schema["enum"] = new JsonArray(kept);
+            schema["enum"] = new JsonArray(values.Where(v => v is not null).Select(v => v!.DeepClone()).ToArray());
             schema["type"] ??= "string";
-            if (kept.Length != values.Count)
-            {
-                schema["nullable"] = true;
-            }
         }
 
         if (schema["properties"] is JsonObject properties)
@@ -235,6 +277,11 @@ internal static class CrdGenerator
             foreach (var (name, child) in properties)
             {
                 MakeStructural((JsonObject)child!, $"{path}.{name}");
+                if (child!["description"] is null)
+                {
+                    throw new InvalidOperationException(
+                        $"{path}.{name} needs a [Description] (or its type one): kubectl explain and the OpenAPI document show it");
+                }
             }
         }
 
@@ -245,9 +292,143 @@ internal static class CrdGenerator
             items.Remove("nullable");
         }
 
+        CheckListType(schema, path);
+
         if (schema["additionalProperties"] is JsonObject additional)
         {
             MakeStructural(additional, $"{path}{{}}");
+        }
+    }
+
+    private const string ApiVersionDescription =
+        "The versioned schema of this representation of an object; the server converts recognised schemas to the latest internal value.";
+
+    private const string KindDescription = "The REST resource this object represents, in CamelCase.";
+
+    /// <summary>Descriptions of fields of types the operator does not own (their source carries no attributes), by JSON name.</summary>
+    private static readonly Dictionary<(Type?, string), string> ExternalDescriptions = new()
+    {
+        [(typeof(V1Condition), "type")] = "The condition's type: Ready, Reconciling or Stalled.",
+        [(typeof(V1Condition), "status")] = "True, False or Unknown.",
+        [(typeof(V1Condition), "reason")] = "Why the condition has its status, as one CamelCase word.",
+        [(typeof(V1Condition), "message")] = "What happened, for people.",
+        [(typeof(V1Condition), "observedGeneration")] = "The metadata.generation the condition was set for.",
+        [(typeof(V1Condition), "lastTransitionTime")] = "When the status last changed.",
+    };
+
+    private static void AddRule(JsonObject schema, ValidationRuleAttribute rule)
+    {
+        if (string.IsNullOrWhiteSpace(rule.Rule) || string.IsNullOrWhiteSpace(rule.Message) || rule.Message.Contains('\n', StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"rule '{rule.Rule}' needs a one-line message");
+        }
+
+        var entry = new JsonObject { ["rule"] = rule.Rule, ["message"] = rule.Message };
+        if (rule.MessageExpression is { } expression)
+        {
+            entry["messageExpression"] = expression;
+        }
+
+        if (rule.FieldPath is { } fieldPath)
+        {
+            entry["fieldPath"] = fieldPath.StartsWith('.') ? fieldPath
+                : throw new InvalidOperationException($"rule '{rule.Rule}': fieldPath '{fieldPath}' must start with '.'");
+        }
+
+        if (rule.Reason != ValidationReason.FieldValueInvalid)
+        {
+            entry["reason"] = rule.Reason.ToString();
+        }
+
+        if (schema["x-kubernetes-validations"] is not JsonArray rules)
+        {
+            rules = [];
+            schema["x-kubernetes-validations"] = rules;
+        }
+
+        rules.Add(entry);
+    }
+
+    /// <summary>What the API server demands of list types, checked here so that a wrong attribute fails the generator, not the install.</summary>
+    private static void CheckListType(JsonObject schema, string path)
+    {
+        if (schema["x-kubernetes-list-type"] is not JsonValue listType)
+        {
+            return;
+        }
+
+        if (schema["type"]?.GetValue<string>() != "array" || schema["items"] is not JsonObject items)
+        {
+            throw new InvalidOperationException($"{path}: [ListType] belongs on a list");
+        }
+
+        var keys = schema["x-kubernetes-list-map-keys"] as JsonArray;
+        switch (listType.GetValue<string>())
+        {
+            case "map":
+                if (items["properties"] is not JsonObject itemProperties || keys is null || keys.Count == 0)
+                {
+                    throw new InvalidOperationException($"{path}: a map list needs object items and at least one key");
+                }
+
+                if (items["required"] is not JsonArray required)
+                {
+                    required = [];
+                    items["required"] = required;
+                }
+
+                foreach (var key in keys.Select(k => k!.GetValue<string>()))
+                {
+                    if (itemProperties[key] is not JsonObject keySchema || keySchema["type"]?.GetValue<string>() is "object" or "array")
+                    {
+                        throw new InvalidOperationException($"{path}: map key '{key}' must be a scalar field of the items");
+                    }
+
+                    // The API server refuses a map item without its key, and a key cannot be null.
+                    keySchema.Remove("nullable");
+                    if (!required.Any(r => r!.GetValue<string>() == key))
+                    {
+                        required.Add(key);
+                    }
+                }
+
+                break;
+            case "set":
+                if (keys is not null || items["type"]?.GetValue<string>() is "object" or "array")
+                {
+                    throw new InvalidOperationException($"{path}: a set list holds scalars and has no keys");
+                }
+
+                break;
+            default:
+                if (keys is not null)
+                {
+                    throw new InvalidOperationException($"{path}: only a map list has keys");
+                }
+
+                break;
+        }
+    }
+
+    private static void RemoveValidationRules(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                obj.Remove("x-kubernetes-validations");
+                foreach (var (_, child) in obj)
+                {
+                    RemoveValidationRules(child);
+                }
+
+                break;
+            case JsonArray array:
+                foreach (var child in array)
+                {
+                    RemoveValidationRules(child);
+                }
+
+                break;
         }
     }
 }

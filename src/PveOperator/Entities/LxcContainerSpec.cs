@@ -4,16 +4,21 @@ using System.Text.Json.Serialization;
 
 namespace PveOperator.Entities;
 
+[Description("The container the operator manages and the state it keeps it in.")]
 public sealed class LxcContainerSpec
 {
     [Required]
-    [Description("The ProxmoxProvider (cluster-scoped) the container lives in.")]
+    [ValidationRule("self == oldSelf",
+        "providerRef cannot be changed: the container lives in that Proxmox VE cluster. To manage a container in another cluster, create another LxcContainer")]
+    [Description("The ProxmoxProvider (cluster-scoped) the container lives in. Cannot be changed.")]
     [JsonPropertyName("providerRef")]
     public ProviderReference ProviderRef { get; set; } = new();
 
     [Required]
     [Range(100, 999999999)]
-    [Description("The container's VMID in Proxmox VE.")]
+    [ValidationRule("self == oldSelf",
+        "vmid cannot be changed: it names the Proxmox VE container this resource manages. To manage another container, create another LxcContainer")]
+    [Description("The container's VMID in Proxmox VE. Cannot be changed.")]
     [JsonPropertyName("vmid")]
     public int Vmid { get; set; }
 

@@ -1,35 +1,47 @@
+using System.ComponentModel;
 using System.Text.Json.Serialization;
 using k8s.Models;
 
 namespace PveOperator.Entities;
 
+[Description("What the operator last observed of the container; written by the operator only.")]
 public sealed class LxcContainerStatus
 {
+    [ListType(ListType.Map, "type")]
+    [Description("Ready, Reconciling and Stalled, as kstatus (Argo CD, Flux) reads them; one per type.")]
     [JsonPropertyName("conditions")]
     public List<V1Condition>? Conditions { get; set; }
 
+    [Description("The metadata.generation of the spec this status was computed from.")]
     [JsonPropertyName("observedGeneration")]
     public long? ObservedGeneration { get; set; }
 
+    [Description("The PVE node the container was last seen on.")]
     [JsonPropertyName("node")]
     public string? Node { get; set; }
 
-    /// <summary>The state as PVE reports it (running, stopped).</summary>
+    [Description("The state as PVE reports it: running or stopped.")]
     [JsonPropertyName("state")]
     public string? State { get; set; }
 
+    [Description("Whether the container is running.")]
     [JsonPropertyName("running")]
     public bool? Running { get; set; }
 
+    [Description("The container's hostname in PVE.")]
     [JsonPropertyName("hostname")]
     public string? Hostname { get; set; }
 
+    [Description("The IP addresses of all the container's interfaces.")]
     [JsonPropertyName("ipAddresses")]
     public List<string>? IpAddresses { get; set; }
 
+    [ListType(ListType.Map, "name")]
+    [Description("The container's network interfaces as PVE reports them, one per name.")]
     [JsonPropertyName("interfaces")]
     public List<ContainerInterfaceStatus>? Interfaces { get; set; }
 
+    [Description("The PVE operation the operator sent and has not seen end yet: a restarted operator resumes from it.")]
     [JsonPropertyName("operation")]
     public OperationStatus? Operation { get; set; }
 
@@ -37,6 +49,7 @@ public sealed class LxcContainerStatus
     /// Written by operator versions before the typed <see cref="Operation"/>: read once after an upgrade (and
     /// removed), so that a task pending across the upgrade is resumed rather than sent again.
     /// </summary>
+    [Description("Deprecated: what operator versions before status.operation recorded; read once after an upgrade, then removed.")]
     [JsonPropertyName("pendingTask")]
     public PendingTaskStatus? PendingTask { get; set; }
 }

@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 
 namespace PveOperator.Entities;
 
+[Description("A reference to a ProxmoxProvider by name.")]
 public sealed class ProviderReference
 {
     [Required]

@@ -4,6 +4,10 @@ using System.Text.Json.Serialization;
 
 namespace PveOperator.Entities;
 
+[Description("How the PVE server's certificate is checked; at most one of insecureSkipVerify, caBundle and fingerprint.")]
+[ValidationRule(
+    "(has(self.insecureSkipVerify) && self.insecureSkipVerify ? 1 : 0) + (has(self.caBundle) ? 1 : 0) + (has(self.fingerprint) ? 1 : 0) <= 1",
+    "set at most one of insecureSkipVerify, caBundle and fingerprint: each is a different way to trust the PVE server's certificate")]
 public sealed class ProviderTlsSpec
 {
     [Description("Accept any server certificate. Only for tests: prefer caBundle or fingerprint.")]

@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 
 namespace PveOperator.Entities;
 
+[Description("How the operator reaches the PVE API and how often it observes it.")]
 public sealed class ProxmoxProviderSpec
 {
     [Required]

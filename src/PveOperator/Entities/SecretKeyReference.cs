@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 
 namespace PveOperator.Entities;
 
+[Description("A key in a Secret.")]
 public sealed class SecretKeyReference
 {
     [Required]

@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 
 namespace PveOperator.Entities;
 
+[Description("How the Stopped state is reached.")]
 public sealed class ShutdownSpec
 {
     [Range(0, 86400)]

@@ -389,8 +389,7 @@ public sealed class OperatorHarness : IAsyncDisposable
 
     private static async Task InstallCrdsAsync(IKubernetes client)
     {
-        var directory = Path.Combine(RepositoryRoot(), "config", "crds");
-        foreach (var file in Directory.GetFiles(directory, "*.yaml").Order(StringComparer.Ordinal))
+        foreach (var file in OperatorCrdFiles.ForKubernetes120())
         {
             await TestCrds.ApplyAsync(client, await File.ReadAllTextAsync(file));
         }

@@ -2,7 +2,7 @@ using PveOperator.IntegrationTests.Infrastructure;
 
 namespace PveOperator.IntegrationTests.Reliability;
 
-/// <summary>Installs config/crds and waits until the API server publishes their schemas, which kubectl validates against.</summary>
+/// <summary>Installs the CRDs for the 1.20 tier (<see cref="OperatorCrdFiles"/>) and waits until the API server publishes their schemas, which kubectl validates against.</summary>
 internal static class OperatorCrds
 {
     private static readonly SemaphoreSlim Gate = new(1, 1);
@@ -18,8 +18,7 @@ internal static class OperatorCrds
                 return;
             }
 
-            var directory = Path.Combine(Operator.OperatorHarness.RepositoryRoot(), "config", "crds");
-            foreach (var file in Directory.GetFiles(directory, "*.yaml").Order(StringComparer.Ordinal))
+            foreach (var file in OperatorCrdFiles.ForKubernetes120())
             {
                 await TestCrds.ApplyAsync(controlPlane.Client, await File.ReadAllTextAsync(file));
             }

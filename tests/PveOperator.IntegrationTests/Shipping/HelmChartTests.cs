@@ -149,12 +149,15 @@ public sealed class HelmChartTests(ControlPlaneFixture cluster)
         var release = $"ship-{Guid.NewGuid():N}"[..13];
         var providerName = $"{release}-pvp";
         var kube = cluster.Client;
+        // The shipped chart's CRDs carry CEL rules and its kubeVersion excludes 1.20; this server gets the chart's
+        // templates with the CRDs without CEL (docs/kubernetes-versions.md).
+        var chart = OperatorCrdFiles.ChartForKubernetes120(Chart);
         try
         {
             // Helm 4 server-side-applies crds/ even when they exist; other tests create them with other field
             // managers (kubectl's client-side apply, the API), so take over their fields (the content is the same).
             var install = (await Tools.HelmAsync(cluster.KubeconfigPath,
-                ["install", release, Chart, "--namespace", ns, "--force-conflicts", "--set", $"provider.name={providerName}", .. ProviderValues]))
+                ["install", release, chart, "--namespace", ns, "--force-conflicts", "--set", $"provider.name={providerName}", .. ProviderValues]))
                 .EnsureSuccess();
             Assert.Contains("proxmoxprovider", install.Stdout, StringComparison.OrdinalIgnoreCase); // NOTES.txt: what to do next
 
@@ -179,7 +182,7 @@ public sealed class HelmChartTests(ControlPlaneFixture cluster)
             await kube.CoreV1.ReadNamespacedSecretAsync($"{fullname}-token", ns);
 
             // Upgrade: a changed value reaches the Deployment.
-            (await Tools.HelmAsync(cluster.KubeconfigPath, "upgrade", release, Chart, "--namespace", ns, "--reuse-values",
+            (await Tools.HelmAsync(cluster.KubeconfigPath, "upgrade", release, chart, "--namespace", ns, "--reuse-values",
                 "--set", "replicaCount=3", "--set", "logLevel=Debug")).EnsureSuccess();
             deployment = await kube.AppsV1.ReadNamespacedDeploymentAsync(fullname, ns);
             Assert.Equal(3, deployment.Spec.Replicas);
@@ -209,7 +212,17 @@ public sealed class HelmChartTests(ControlPlaneFixture cluster)
         {
             await Tools.HelmAsync(cluster.KubeconfigPath, "uninstall", release, "--namespace", ns, "--ignore-not-found");
             await IgnoreNotFoundAsync(() => kube.CoreV1.DeleteNamespaceAsync(ns));
+            Directory.Delete(chart, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task The_shipped_chart_refuses_a_server_older_than_its_kube_version()
+    {
+        // The shipped chart says which servers it supports; on 1.20 helm stops before sending anything.
+        var result = await Tools.HelmAsync(cluster.KubeconfigPath, "install", "too-old", Chart, "--namespace", "default", "--dry-run=server");
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("kubeVersion", result.Stderr, StringComparison.Ordinal);
     }
 
     private async Task<V1Alpha1ProxmoxProvider> ReadProviderAsync(string name) =>

@@ -1,0 +1,134 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using PveOperator.Entities;
+
+namespace PveOperator.IntegrationTests.Kubernetes136;
+
+/// <summary>
+/// Every CEL rule of the shipped CRDs on a real 1.36 server, both ways: what it refuses (with the message a person
+/// reads in kubectl or Argo CD) and the neighbouring change it must still accept.
+/// </summary>
+[Collection(Kubernetes136Collection.Name)]
+public sealed class CelRuleTests(Kubernetes136Fixture server)
+{
+    private const string Namespace = "default";
+    private const string CaBundle = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ==\n-----END CERTIFICATE-----\n";
+    private static readonly string Fingerprint = string.Join(':', Enumerable.Repeat("AB", 32));
+
+    private static readonly Dictionary<string, CelRuleCase> Cases = new(StringComparer.Ordinal)
+    {
+        ["vmid changed"] = new("lxccontainers", Container(), Json("""{"spec":{"vmid":101}}"""), "vmid cannot be changed"),
+        ["vmid kept, powerState changed"] = new("lxccontainers", Container(), Json("""{"spec":{"powerState":"Stopped"}}"""), null),
+        ["providerRef changed"] = new("lxccontainers", Container(), Json("""{"spec":{"providerRef":{"name":"other"}}}"""), "providerRef cannot be changed"),
+        ["providerRef kept, deletionPolicy changed"] = new("lxccontainers", Container(),
+            Json("""{"spec":{"providerRef":{"name":"lab"},"deletionPolicy":"Stop"}}"""), null),
+        ["tls: insecureSkipVerify and fingerprint"] = new("proxmoxproviders",
+            Provider(new JsonObject { ["insecureSkipVerify"] = true, ["fingerprint"] = Fingerprint }), null, "set at most one of insecureSkipVerify, caBundle and fingerprint"),
+        ["tls: caBundle and fingerprint"] = new("proxmoxproviders",
+            Provider(new JsonObject { ["caBundle"] = CaBundle, ["fingerprint"] = Fingerprint }), null, "set at most one of insecureSkipVerify, caBundle and fingerprint"),
+        ["tls: fingerprint alone"] = new("proxmoxproviders", Provider(new JsonObject { ["fingerprint"] = Fingerprint }), null, null),
+        ["tls: insecureSkipVerify false and fingerprint"] = new("proxmoxproviders",
+            Provider(new JsonObject { ["insecureSkipVerify"] = false, ["fingerprint"] = Fingerprint }), null, null),
+        ["tls: caBundle added to a fingerprint"] = new("proxmoxproviders", Provider(new JsonObject { ["fingerprint"] = Fingerprint }),
+            TlsPatch(new JsonObject { ["caBundle"] = CaBundle }), "set at most one of insecureSkipVerify, caBundle and fingerprint"),
+        ["tls: fingerprint replaced by caBundle"] = new("proxmoxproviders", Provider(new JsonObject { ["fingerprint"] = Fingerprint }),
+            TlsPatch(new JsonObject { ["fingerprint"] = null, ["caBundle"] = CaBundle }), null),
+    };
+
+    public static TheoryData<string> CaseNames => new(Cases.Keys);
+
+    [Kubernetes136Theory]
+    [MemberData(nameof(CaseNames))]
+    public async Task Rule_table(string caseName)
+    {
+        var rule = Cases[caseName];
+        var name = $"cel-{Guid.NewGuid():N}"[..20];
+        var body = new JsonObject
+        {
+            ["apiVersion"] = ApiGroup.GroupVersion,
+            ["kind"] = rule.Kind,
+            ["metadata"] = new JsonObject { ["name"] = name },
+            ["spec"] = rule.Spec.DeepClone(),
+        };
+
+        var createRefused = rule.Patch is null ? rule.RefusedWith : null;
+        var created = await RefusalOfAsync(() => CreateAsync(rule, body));
+        AssertOutcome(createRefused, created, $"{caseName}: create");
+        if (rule.Patch is null)
+        {
+            return;
+        }
+
+        var before = await ReadSpecAsync(rule, name);
+        var patched = await RefusalOfAsync(() => PatchAsync(rule, name, rule.Patch));
+        AssertOutcome(rule.RefusedWith, patched, $"{caseName}: update");
+        if (rule.RefusedWith is not null)
+        {
+            Assert.True(JsonNode.DeepEquals(before, await ReadSpecAsync(rule, name)), $"{caseName}: a refused update changed the object");
+        }
+    }
+
+    private static void AssertOutcome(string? refusedWith, HttpOperationException? refusal, string step)
+    {
+        if (refusedWith is null)
+        {
+            Assert.True(refusal is null, $"{step} should be accepted, was refused: {refusal?.Response.Content}");
+            return;
+        }
+
+        Assert.True(refusal is not null, $"{step} should be refused with \"{refusedWith}\", was accepted");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refusal.Response.StatusCode);
+        var message = JsonNode.Parse(refusal.Response.Content)!["message"]!.GetValue<string>();
+        Assert.Contains(refusedWith, message, StringComparison.Ordinal);
+    }
+
+    private static async Task<HttpOperationException?> RefusalOfAsync(Func<Task> action)
+    {
+        try
+        {
+            await action();
+            return null;
+        }
+        catch (HttpOperationException error) when (error.Response.StatusCode == HttpStatusCode.UnprocessableEntity)
+        {
+            return error;
+        }
+    }
+
+    private Task CreateAsync(CelRuleCase rule, JsonObject body) => rule.ClusterScoped
+        ? server.Client.CustomObjects.CreateClusterCustomObjectAsync(body, ApiGroup.Group, ApiGroup.Version, rule.Plural)
+        : server.Client.CustomObjects.CreateNamespacedCustomObjectAsync(body, ApiGroup.Group, ApiGroup.Version, Namespace, rule.Plural);
+
+    private Task PatchAsync(CelRuleCase rule, string name, JsonObject patch)
+    {
+        var body = new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch);
+        return rule.ClusterScoped
+            ? server.Client.CustomObjects.PatchClusterCustomObjectAsync(body, ApiGroup.Group, ApiGroup.Version, rule.Plural, name)
+            : server.Client.CustomObjects.PatchNamespacedCustomObjectAsync(body, ApiGroup.Group, ApiGroup.Version, Namespace, rule.Plural, name);
+    }
+
+    private async Task<JsonNode?> ReadSpecAsync(CelRuleCase rule, string name)
+    {
+        var stored = rule.ClusterScoped
+            ? await server.Client.CustomObjects.GetClusterCustomObjectAsync(ApiGroup.Group, ApiGroup.Version, rule.Plural, name)
+            : await server.Client.CustomObjects.GetNamespacedCustomObjectAsync(ApiGroup.Group, ApiGroup.Version, Namespace, rule.Plural, name);
+        return JsonNode.Parse(KubernetesJson.Serialize(stored))!["spec"];
+    }
+
+    private static JsonObject Container() => Json("""{"providerRef":{"name":"lab"},"vmid":100}""");
+
+    private static JsonObject Provider(JsonObject tls) => new()
+    {
+        ["url"] = "https://pve.example.com:8006",
+        ["tokenId"] = "operator@pve!k8s",
+        ["secretRef"] = new JsonObject { ["namespace"] = "pve-system", ["name"] = "pve-token" },
+        ["tls"] = tls,
+    };
+
+    private static JsonObject TlsPatch(JsonObject tls) => new() { ["spec"] = new JsonObject { ["tls"] = tls } };
+
+    private static JsonObject Json(string text) => JsonNode.Parse(text)!.AsObject();
+}

@@ -1,0 +1,6 @@
+using System.ComponentModel;
+
+namespace PveOperator.Tests.Crds.Probes;
+
+[Description("Nothing.")]
+internal sealed class ProbeStatus;
