@@ -13,6 +13,11 @@ public sealed record ContainerControllerSettings
     /// <summary>Power actions (tasks) in flight at once per PVE node; more would run into PVE's 10 s lock timeouts.</summary>
     public int MaxActionsPerNode { get; init; } = 4;
     /// <summary>
+    /// A task still running after this long stops counting against its node's action slots: PVE's lock contention is at
+    /// a task's start, and a shutdown waiting out a long spec.shutdown.timeoutSeconds must not hold the node up for others.
+    /// </summary>
+    public TimeSpan ActionSlotHoldLimit { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>
     /// How soon a container waiting for a free action slot looks again on its own. Only a safety net: a freed slot
     /// wakes the next waiter at once, so a thousand waiting containers do not poll.
     /// </summary>

@@ -118,7 +118,7 @@ internal sealed partial class LxcContainerReconciler(
                 Forget(connection, container);
                 return ReconcileResult.Done;
             case ContainerStep.Report report:
-                if (report.Converged)
+                if (report.Converged || report.ReleasesSlot)
                 {
                     // Holds no slot now; if a freed slot woke it, the slot passes to the next waiting container.
                     connection?.ActionSlots.Release(EntityKey.Of(container));

@@ -26,7 +26,7 @@ internal sealed partial class ContainerActions(
             switch (step)
             {
                 case ContainerStep.PollTask poll:
-                    return f with { Task = await PollAsync(poll.Upid, work, connection, key, cancellationToken) };
+                    return f with { Task = await PollAsync(poll.Upid, work, connection, key, settings.ActionSlotHoldLimit, cancellationToken) };
                 case ContainerStep.SettleOperation settle:
                 {
                     var operation = work.Status.Operation!;
@@ -72,10 +72,16 @@ internal sealed partial class ContainerActions(
         }
     }
 
-    private async Task<TaskObservation> PollAsync(Upid upid, ContainerReconcile work, ProviderConnection connection, string key, CancellationToken cancellationToken)
+    private async Task<TaskObservation> PollAsync(
+        Upid upid, ContainerReconcile work, ProviderConnection connection, string key, TimeSpan slotHoldLimit, CancellationToken cancellationToken)
     {
-        // After a restart the task is still running in PVE: count it against its node's limit.
-        connection.ActionSlots.Hold(upid.Node, key);
+        var sincePost = work.Now.UtcDateTime - DateTime.SpecifyKind(work.Status.Operation!.StartedAt, DateTimeKind.Utc);
+        if (sincePost < slotHoldLimit)
+        {
+            // After a restart the task is still running in PVE: count it against its node's limit.
+            connection.ActionSlots.Hold(upid.Node, key);
+        }
+
         PveTaskStatus task;
         try
         {
@@ -88,7 +94,6 @@ internal sealed partial class ContainerActions(
             return new TaskObservation.Unknown();
         }
 
-        var sincePost = work.Now.UtcDateTime - DateTime.SpecifyKind(work.Status.Operation!.StartedAt, DateTimeKind.Utc);
         return task.IsRunning
             ? new TaskObservation.Running(sincePost)
             : new TaskObservation.Ended(task.Succeeded, task.FailureText, sincePost);

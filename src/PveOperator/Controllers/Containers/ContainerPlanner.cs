@@ -150,6 +150,7 @@ internal static class ContainerPlanner
                 return new ContainerStep.Report(null, NextTaskPoll(f, s, operation.Type, running.SincePost))
                 {
                     History = f.History.TaskSeenRunning(running.SincePost),
+                    ReleasesSlot = running.SincePost >= s.ActionSlotHoldLimit,
                 };
             case TaskObservation.Ended ended:
             {

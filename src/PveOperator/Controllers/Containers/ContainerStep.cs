@@ -41,7 +41,11 @@ internal abstract record ContainerStep
     /// <summary>Report a condition (status written if changed) and come back after <paramref name="Requeue"/>.</summary>
     /// <param name="Converged">The container is in its desired power state: any action slot held passes on.</param>
     /// <param name="Outcome">The condition to set; null leaves the conditions as they are.</param>
-    public sealed record Report(ContainerOutcome? Outcome, TimeSpan Requeue, bool Converged = false) : ContainerStep;
+    public sealed record Report(ContainerOutcome? Outcome, TimeSpan Requeue, bool Converged = false) : ContainerStep
+    {
+        /// <summary>Give back the action slot although the task still runs (it has outlived the slot hold limit).</summary>
+        public bool ReleasesSlot { get; init; }
+    }
 
     /// <summary>Leave the status exactly as it is (not even observedGeneration moves) and come back later.</summary>
     public sealed record KeepStatus(TimeSpan Requeue) : ContainerStep;

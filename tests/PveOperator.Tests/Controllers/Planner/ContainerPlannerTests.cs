@@ -75,6 +75,12 @@ public sealed class ContainerPlannerTests
                 AssertReport(step, null, null, S.TaskPollInterval);
                 Assert.Equal(TimeSpan.FromSeconds(2), step.History!.TaskLastSeenRunning);
             }),
+        ["a task running past the slot hold limit gives its action slot back"] = (
+            () => Ready().WithOperation(Operation(OperationType.Shutdown)) with { Task = new TaskObservation.Running(S.ActionSlotHoldLimit) },
+            step => Assert.True(Assert.IsType<Step.Report>(step).ReleasesSlot)),
+        ["a task running within the slot hold limit keeps its slot"] = (
+            () => Ready().WithOperation(Operation(OperationType.Shutdown)) with { Task = new TaskObservation.Running(TimeSpan.FromSeconds(5)) },
+            step => Assert.False(Assert.IsType<Step.Report>(step).ReleasesSlot)),
         ["a task that ended well is settled and remembered as a success"] = (
             () => Ready().WithOperation(Operation()) with { Task = new TaskObservation.Ended(true, null, TimeSpan.FromSeconds(2)) },
             step =>
