@@ -113,7 +113,7 @@ public sealed class ContainerTests(ControlPlaneFixture controlPlane, ITestOutput
         var failed = await harness.WaitForContainerAsync(name, "False", Reasons.TaskFailed);
         Assert.Contains("startup for container '104' failed", ConditionList.Find(failed.Status.Conditions, ConditionTypes.Ready)!.Message);
         Assert.Equal("True", ConditionList.Find(failed.Status.Conditions, ConditionTypes.Stalled)!.Status);
-        await Poll.UntilAsync(async () => (await harness.EventsForAsync(name)).Any(e => e.Reason == Reasons.TaskFailed && e.Type == "Warning"),
+        await Eventually.TrueAsync(async () => (await harness.EventsForAsync(name)).Any(e => e.Reason == Reasons.TaskFailed && e.Type == "Warning"),
             "a Warning event reports the failed task");
 
         simulator.Cluster.GetContainer(104)!.StartFailure = null;
@@ -158,7 +158,7 @@ public sealed class ContainerTests(ControlPlaneFixture controlPlane, ITestOutput
 
         await harness.DeleteContainerAsync(name);
 
-        await Poll.UntilAsync(async () => !await harness.ContainerExistsAsync(name), "the resource is gone");
+        await Eventually.TrueAsync(async () => !await harness.ContainerExistsAsync(name), "the resource is gone");
         Assert.True(simulator.Cluster.GetContainer(106)!.Running);
         Assert.Equal(0, simulator.Counters.PowerActions(106, "shutdown"));
     }
@@ -174,7 +174,7 @@ public sealed class ContainerTests(ControlPlaneFixture controlPlane, ITestOutput
 
         await harness.DeleteContainerAsync(name);
 
-        await Poll.UntilAsync(async () => !await harness.ContainerExistsAsync(name), "the resource is gone", TimeSpan.FromSeconds(20));
+        await Eventually.TrueAsync(async () => !await harness.ContainerExistsAsync(name), "the resource is gone", TimeSpan.FromSeconds(20));
         Assert.False(simulator.Cluster.GetContainer(107)!.Running);
         Assert.Equal(1, simulator.Counters.PowerActions(107, "shutdown"));
     }
@@ -194,7 +194,7 @@ public sealed class ContainerTests(ControlPlaneFixture controlPlane, ITestOutput
 
         await harness.DeleteContainerAsync(name);
 
-        await Poll.UntilAsync(async () => !await harness.ContainerExistsAsync(name), "the resource is gone", TimeSpan.FromSeconds(20));
+        await Eventually.TrueAsync(async () => !await harness.ContainerExistsAsync(name), "the resource is gone", TimeSpan.FromSeconds(20));
         Assert.True(simulator.Cluster.GetContainer(108)!.Running);
         Assert.Contains(await harness.EventsForAsync(name), e => e.Reason == "ProviderGone" && e.Type == "Warning");
     }

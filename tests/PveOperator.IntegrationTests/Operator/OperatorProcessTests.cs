@@ -113,7 +113,7 @@ public sealed class OperatorProcessTests(ControlPlaneFixture controlPlane, ITest
         // The follower may take the Lease only once it has expired by its own clock: the lease duration (15 s) after it
         // last saw the holder renew, which it sees only when it polls (every retry period, 2 s, so up to 2 s late), plus
         // up to one more retry period until it tries again: at most 15 + 2 + 2 s, and a second for a busy machine.
-        await Poll.UntilAsync(async () =>
+        await Eventually.TrueAsync(async () =>
             (await harness.Kube.CoordinationV1.ReadNamespacedLeaseAsync(leaseName, OperatorIdentity.ServiceAccountNamespace)).Spec.HolderIdentity
                 is { Length: > 0 } holder && holder != holderBefore,
             "the follower holds the Lease", TimeSpan.FromSeconds(30));

@@ -171,7 +171,7 @@ public sealed class RuntimeInvalidTests(ControlPlaneFixture controlPlane, ITestO
         var container = await harness.CreateContainerAsync(provider, 101, name: $"ct-{provider}");
         await harness.WaitForContainerAsync(container, "True", Reasons.Running);
         await harness.DeleteProviderAsync(provider);
-        await Poll.UntilAsync(async () =>
+        await Eventually.TrueAsync(async () =>
         {
             try
             {

@@ -116,7 +116,7 @@ public sealed class SecretLeakTests(ControlPlaneFixture controlPlane, ITestOutpu
         await harness.PatchContainerSpecAsync(stopped, new { powerState = "Running" });
         await harness.WaitForContainerAsync(stopped, "True", Reasons.Running);
         await harness.DeleteContainerAsync(stopped);
-        await Poll.UntilAsync(async () => !await harness.ContainerExistsAsync(stopped), "the Stop-policy container is gone", TimeSpan.FromSeconds(20));
+        await Eventually.TrueAsync(async () => !await harness.ContainerExistsAsync(stopped), "the Stop-policy container is gone", TimeSpan.FromSeconds(20));
         await harness.DeleteProviderAsync(limited);
         await harness.WaitForContainerAsync(denied, "False", Reasons.ProviderNotReady);
 

@@ -31,25 +31,25 @@ public sealed class LeaderElectionTests(ControlPlaneFixture cluster, ITestOutput
         var (first, firstReconciler) = NewReplica("first");
         var (second, secondReconciler) = NewReplica("second");
         var firstRun = new RunningManager(first);
-        await Poll.UntilAsync(() => first.IsLeader, "the first replica leads");
+        await Eventually.TrueAsync(() => first.IsLeader, "the first replica leads");
         await using var secondRun = new RunningManager(second);
-        await Poll.UntilAsync(() => second.HasSynced, "the standby's cache is synced");
+        await Eventually.TrueAsync(() => second.HasSynced, "the standby's cache is synced");
 
         await cluster.Client.CreateAsync(Widget.New(ns, "before"));
-        await Poll.UntilAsync(() => firstReconciler.Reconciled.Count >= 1, "the leader reconciles");
+        await Eventually.TrueAsync(() => firstReconciler.Reconciled.Count >= 1, "the leader reconciles");
         await Task.Delay(300);
         Assert.False(second.IsLeader);
         Assert.Empty(secondReconciler.Reconciled);
 
         var stopped = Stopwatch.StartNew();
         await firstRun.DisposeAsync();
-        await Poll.UntilAsync(() => second.IsLeader, "the standby takes over");
+        await Eventually.TrueAsync(() => second.IsLeader, "the standby takes over");
         output.WriteLine($"takeover after {stopped.Elapsed}");
 
         // The released Lease is taken without waiting for it to expire.
         Assert.True(stopped.Elapsed < LeaseDuration, $"takeover took {stopped.Elapsed}");
         await cluster.Client.CreateAsync(Widget.New(ns, "after"));
-        await Poll.UntilAsync(
+        await Eventually.TrueAsync(
             () => secondReconciler.Reconciled.Any(w => w.Metadata.Name == "after")
                 && secondReconciler.Reconciled.Any(w => w.Metadata.Name == "before"),
             "the new leader reconciles everything");
@@ -62,17 +62,17 @@ public sealed class LeaderElectionTests(ControlPlaneFixture cluster, ITestOutput
         var (first, _) = NewReplica("first", releaseOnCancel: false);
         var (second, secondReconciler) = NewReplica("second");
         var firstRun = new RunningManager(first);
-        await Poll.UntilAsync(() => first.IsLeader, "the first replica leads");
+        await Eventually.TrueAsync(() => first.IsLeader, "the first replica leads");
         await using var secondRun = new RunningManager(second);
         await cluster.Client.CreateAsync(Widget.New(ns, "a"));
 
         var stopped = Stopwatch.StartNew();
         await firstRun.DisposeAsync();
-        await Poll.UntilAsync(() => second.IsLeader, "the standby takes over", TimeSpan.FromSeconds(15));
+        await Eventually.TrueAsync(() => second.IsLeader, "the standby takes over", TimeSpan.FromSeconds(15));
         output.WriteLine($"takeover after {stopped.Elapsed}");
 
         Assert.True(stopped.Elapsed >= LeaseDuration - TimeSpan.FromMilliseconds(500), $"takeover took {stopped.Elapsed}");
-        await Poll.UntilAsync(() => secondReconciler.Reconciled.Any(w => w.Metadata.Name == "a"), "the new leader reconciles");
+        await Eventually.TrueAsync(() => secondReconciler.Reconciled.Any(w => w.Metadata.Name == "a"), "the new leader reconciles");
     }
 
     [Fact]
@@ -96,7 +96,7 @@ public sealed class LeaderElectionTests(ControlPlaneFixture cluster, ITestOutput
             }
         };
         await using var running = new RunningManager(replica);
-        await Poll.UntilAsync(() => replica.IsLeader, "the replica leads");
+        await Eventually.TrueAsync(() => replica.IsLeader, "the replica leads");
         await cluster.Client.CreateAsync(Widget.New(ns, "slow"));
         await reconcileStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
 

@@ -1,0 +1,68 @@
+using Xunit;
+
+namespace PveOperator.Testing;
+
+/// <summary>
+/// The one way tests wait: poll a condition until it holds (<see cref="TrueAsync(Func{bool}, string, TimeSpan?)"/>) or check
+/// that it keeps holding (<see cref="ConsistentlyAsync(Func{bool}, string, TimeSpan)"/>). Shared by the unit and the
+/// integration tests as a linked source file. The timeouts are only a safety net for a test that would otherwise hang:
+/// no test passes or fails because something took a certain time.
+/// </summary>
+internal static class Eventually
+{
+    /// <summary>How long a condition may take to hold before the test fails.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
+
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(5);
+    private static readonly TimeSpan MaxPollInterval = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Polls until the condition holds; fails the test after the timeout.</summary>
+    public static Task TrueAsync(Func<bool> condition, string? because = null, TimeSpan? timeout = null) =>
+        TrueAsync(() => Task.FromResult(condition()), because, timeout);
+
+    /// <inheritdoc cref="TrueAsync(Func{bool}, string, TimeSpan?)"/>
+    public static async Task TrueAsync(Func<Task<bool>> condition, string? because = null, TimeSpan? timeout = null)
+    {
+        var limit = timeout ?? DefaultTimeout;
+        var deadline = DateTime.UtcNow + limit;
+        var interval = PollInterval;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"Timed out after {limit.TotalSeconds:0.#} s waiting until {because ?? "the condition held"}.");
+            }
+
+            await Task.Delay(interval);
+            interval = interval * 2 < MaxPollInterval ? interval * 2 : MaxPollInterval;
+        }
+    }
+
+    /// <summary>Polls until <paramref name="read"/> returns a value that is not null; returns it.</summary>
+    public static async Task<T> ValueAsync<T>(Func<Task<T?>> read, string? because = null, TimeSpan? timeout = null) where T : class
+    {
+        T? value = null;
+        await TrueAsync(async () => (value = await read()) is not null, because, timeout);
+        return value!;
+    }
+
+    /// <summary>Checks that the condition keeps holding for the whole <paramref name="duration"/>; fails the test the moment it does not.</summary>
+    public static Task ConsistentlyAsync(Func<bool> condition, string because, TimeSpan duration) =>
+        ConsistentlyAsync(() => Task.FromResult(condition()), because, duration);
+
+    /// <inheritdoc cref="ConsistentlyAsync(Func{bool}, string, TimeSpan)"/>
+    public static async Task ConsistentlyAsync(Func<Task<bool>> condition, string because, TimeSpan duration)
+    {
+        var deadline = DateTime.UtcNow + duration;
+        do
+        {
+            if (!await condition())
+            {
+                Assert.Fail($"Expected {because} throughout {duration.TotalSeconds:0.#} s, but it stopped holding.");
+            }
+
+            await Task.Delay(MaxPollInterval);
+        }
+        while (DateTime.UtcNow < deadline);
+    }
+}
