@@ -89,7 +89,7 @@ internal static class ReliabilityKit
     public static async Task<Corev1Event> WaitForWarningAsync(OperatorHarness harness, string name, string reason, bool clusterScoped = false)
     {
         Corev1Event? found = null;
-        await Infrastructure.Eventually.TrueAsync(async () =>
+        await Eventually.TrueAsync(async () =>
         {
             found = (await harness.EventsForAsync(name, clusterScoped)).FirstOrDefault(e => e.Type == "Warning" && e.Reason == reason);
             return found is not null;
