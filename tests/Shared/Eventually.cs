@@ -13,6 +13,9 @@ internal static class Eventually
     /// <summary>How long a condition may take to hold before the test fails.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long a unit test watches for something that must not happen (a reaction would come within milliseconds).</summary>
+    public static readonly TimeSpan BriefWhile = TimeSpan.FromMilliseconds(100);
+
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(5);
     private static readonly TimeSpan MaxPollInterval = TimeSpan.FromMilliseconds(50);
 
