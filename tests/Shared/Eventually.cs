@@ -24,7 +24,11 @@ internal static class Eventually
         TrueAsync(() => Task.FromResult(condition()), because, timeout);
 
     /// <inheritdoc cref="TrueAsync(Func{bool}, string, TimeSpan?)"/>
-    public static async Task TrueAsync(Func<Task<bool>> condition, string? because = null, TimeSpan? timeout = null)
+    public static Task TrueAsync(Func<Task<bool>> condition, string? because = null, TimeSpan? timeout = null) =>
+        TrueAsync(condition, () => because ?? "the condition held", timeout);
+
+    /// <summary>As <see cref="TrueAsync(Func{Task{bool}}, string, TimeSpan?)"/>, with a message made when the wait fails (what is still missing).</summary>
+    public static async Task TrueAsync(Func<Task<bool>> condition, Func<string> because, TimeSpan? timeout = null)
     {
         var limit = timeout ?? DefaultTimeout;
         var deadline = DateTime.UtcNow + limit;
@@ -33,7 +37,7 @@ internal static class Eventually
         {
             if (DateTime.UtcNow > deadline)
             {
-                Assert.Fail($"Timed out after {limit.TotalSeconds:0.#} s waiting until {because ?? "the condition held"}.");
+                Assert.Fail($"Timed out after {limit.TotalSeconds:0.#} s waiting until {because()}.");
             }
 
             await Task.Delay(interval);
@@ -47,6 +51,28 @@ internal static class Eventually
         T? value = null;
         await TrueAsync(async () => (value = await read()) is not null, because, timeout);
         return value!;
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="read"/> returns the same value for <paramref name="quiet"/> in a row (reactions to
+    /// earlier changes have died down) and returns it.
+    /// </summary>
+    public static async Task<T> SettledAsync<T>(Func<T> read, string what, TimeSpan quiet, TimeSpan? timeout = null)
+    {
+        var comparer = EqualityComparer<T>.Default;
+        var value = read();
+        var since = DateTime.UtcNow;
+        await TrueAsync(() =>
+        {
+            var now = read();
+            if (!comparer.Equals(now, value))
+            {
+                (value, since) = (now, DateTime.UtcNow);
+            }
+
+            return DateTime.UtcNow - since >= quiet;
+        }, $"{what} settled", timeout);
+        return value;
     }
 
     /// <summary>Checks that the condition keeps holding for the whole <paramref name="duration"/>; fails the test the moment it does not.</summary>
