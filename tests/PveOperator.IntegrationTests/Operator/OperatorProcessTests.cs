@@ -135,7 +135,8 @@ public sealed class OperatorProcessTests(ControlPlaneFixture controlPlane, ITest
         var name = await harness.CreateContainerAsync(provider, 303);
         var first = await StartAsync();
 
-        var pending = await harness.WaitForContainerAsync(name, c => c.Status.Operation is not null, "the start task is recorded");
+        // The operation is written before the POST and its UPID after the answer: wait for the UPID.
+        var pending = await harness.WaitForContainerAsync(name, c => c.Status.Operation?.Upid is not null, "the start task is recorded");
         await first.KillAsync();
         Assert.False(simulator.Cluster.GetContainer(303)!.Running);
         Assert.StartsWith("UPID:pve1:", pending.Status.Operation!.Upid);
