@@ -45,6 +45,13 @@ internal static class Eventually
         }
     }
 
+    /// <summary>Waits until the task has completed, then awaits it (so its failure fails the test).</summary>
+    public static async Task CompletesAsync(Task task, string because, TimeSpan? timeout = null)
+    {
+        await TrueAsync(() => task.IsCompleted, because, timeout);
+        await task;
+    }
+
     /// <summary>Polls until <paramref name="read"/> returns a value that is not null; returns it.</summary>
     public static async Task<T> ValueAsync<T>(Func<Task<T?>> read, string? because = null, TimeSpan? timeout = null) where T : class
     {

@@ -36,7 +36,7 @@ public sealed class InformerRecoveryTests(ControlPlaneFixture cluster, ITestOutp
         var running = informer.RunAsync(stop.Token);
         try
         {
-            await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+            await Eventually.CompletesAsync(informer.WaitForSyncAsync(CancellationToken.None), "the informer synced");
 
             listWatch.Disconnect();
             await client.ResizeAsync(ns, "a", 2);
@@ -74,7 +74,7 @@ public sealed class InformerRecoveryTests(ControlPlaneFixture cluster, ITestOutp
         var running = informer.RunAsync(stop.Token);
         try
         {
-            await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+            await Eventually.CompletesAsync(informer.WaitForSyncAsync(CancellationToken.None), "the informer synced");
             events.Clear();
 
             listWatch.Disconnect();
