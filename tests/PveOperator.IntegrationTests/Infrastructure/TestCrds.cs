@@ -83,22 +83,10 @@ internal static class TestCrds
             // Left over from an earlier run against the same cluster: same definition, keep it.
         }
 
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            var current = await client.ApiextensionsV1.ReadCustomResourceDefinitionAsync(definition.Metadata.Name);
-            if (current.Status?.Conditions?.Any(c => c.Type == "Established" && c.Status == "True") == true)
-            {
-                return;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"CRD {definition.Metadata.Name} was not established in time.");
-            }
-
-            await Task.Delay(100);
-        }
+        await Eventually.TrueAsync(async () =>
+            (await client.ApiextensionsV1.ReadCustomResourceDefinitionAsync(definition.Metadata.Name))
+                .Status?.Conditions?.Any(c => c.Type == "Established" && c.Status == "True") == true,
+            $"CRD {definition.Metadata.Name} is established", TimeSpan.FromSeconds(30));
     }
 
     public static async Task DeleteAsync(IKubernetes client, string yaml)

@@ -44,7 +44,7 @@ public sealed class ContainerClaimAndDeletionTests(ControlPlaneFixture controlPl
 
         // The holder is converged and costs nothing; the twin must not cost anything either: no request names CT 121.
         var before = simulator.Counters.ContainerRequests(121);
-        await Poll.ConsistentlyAsync(() => simulator.Counters.ContainerRequests(121) == before && simulator.Cluster.GetContainer(121)!.Running,
+        await Eventually.ConsistentlyAsync(() => simulator.Counters.ContainerRequests(121) == before && simulator.Cluster.GetContainer(121)!.Running,
             "no request about CT 121 while the twin is in conflict", TimeSpan.FromSeconds(4));
         Assert.Equal(0, simulator.Counters.PowerActions(121, "shutdown"));
         Assert.Equal("True", ConditionList.Find((await harness.GetContainerAsync(web)).Status.Conditions, ConditionTypes.Ready)?.Status);
@@ -82,7 +82,7 @@ public sealed class ContainerClaimAndDeletionTests(ControlPlaneFixture controlPl
         await harness.DeleteContainerAsync(gone);
         await harness.DeleteContainerAsync(pinned);
 
-        await Poll.UntilAsync(async () => !await harness.ContainerExistsAsync(gone) && !await harness.ContainerExistsAsync(pinned),
+        await Eventually.TrueAsync(async () => !await harness.ContainerExistsAsync(gone) && !await harness.ContainerExistsAsync(pinned),
             "both resources are gone", TimeSpan.FromSeconds(20));
         Assert.Contains(await harness.EventsForAsync(gone), e => e.Type == "Normal" && e.Reason == Reasons.NotFound && e.Message.Contains("nothing left to stop"));
         Assert.Contains(await harness.EventsForAsync(pinned), e => e.Type == "Normal" && e.Reason == Reasons.NotFound && e.Message.Contains("nothing left to stop"));
@@ -105,14 +105,14 @@ public sealed class ContainerClaimAndDeletionTests(ControlPlaneFixture controlPl
         var provider = await harness.CreateProviderAsync(simulator);
         var name = await harness.CreateContainerAsync(provider, 124);
 
-        await Poll.UntilAsync(() => simulator.Counters.PowerActions(124, "start") >= 2, "a second start after the hold", TimeSpan.FromSeconds(20));
+        await Eventually.TrueAsync(() => simulator.Counters.PowerActions(124, "start") >= 2, "a second start after the hold", TimeSpan.FromSeconds(20));
         var observing = await harness.WaitForContainerAsync(name, "False", Reasons.Observing);
         Assert.Contains("unknown", ConditionList.Find(observing.Status.Conditions, ConditionTypes.Ready)!.Message);
 
         // Fast settings: a 3 s hold and a backoff doubling from 1 s. Resending at once would make about 10 starts a
         // second; the third start waits out the hold again, so within 2.5 s of the second no more than one follows.
         var sent = simulator.Counters.PowerActions(124, "start");
-        await Poll.ConsistentlyAsync(() => simulator.Counters.PowerActions(124, "start") <= sent + 1,
+        await Eventually.ConsistentlyAsync(() => simulator.Counters.PowerActions(124, "start") <= sent + 1,
             "at most one more start while the unknown outcome is held", TimeSpan.FromSeconds(2.5));
     }
 }

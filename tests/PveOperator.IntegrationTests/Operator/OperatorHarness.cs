@@ -193,20 +193,9 @@ public sealed class OperatorHarness : IAsyncDisposable
     public async Task<V1Alpha1LxcContainer> WaitForContainerAsync(string name, Func<V1Alpha1LxcContainer, bool> condition, string because, TimeSpan? timeout = null)
     {
         V1Alpha1LxcContainer? last = null;
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        while (DateTime.UtcNow < deadline)
-        {
-            last = await GetContainerAsync(name);
-            if (condition(last))
-            {
-                return last;
-            }
-
-            await Task.Delay(100);
-        }
-
-        Assert.Fail($"Timed out waiting until {because}; last status: {KubernetesJson.Serialize(last?.Status)}");
-        return null!;
+        await Eventually.TrueAsync(async () => condition(last = await GetContainerAsync(name)),
+            () => $"{because}; last status: {KubernetesJson.Serialize(last?.Status)}", timeout ?? TimeSpan.FromSeconds(30));
+        return last!;
     }
 
     /// <summary>Runs the real kubectl against the control plane; returns exit code and output.</summary>
@@ -368,23 +357,15 @@ public sealed class OperatorHarness : IAsyncDisposable
         string status, string? reason, string what, TimeSpan? timeout)
     {
         T? last = default;
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        while (DateTime.UtcNow < deadline)
+        await Eventually.TrueAsync(async () =>
         {
             last = await read();
             var ready = ConditionList.Find(conditions(last), ConditionTypes.Ready);
-            if (ready is not null && ready.Status == status && (reason is null || ready.Reason == reason)
-                && ready.ObservedGeneration == generation(last))
-            {
-                return last;
-            }
-
-            await Task.Delay(100);
-        }
-
-        Assert.Fail($"Timed out waiting for {what} Ready={status}{(reason is null ? "" : $" ({reason})")}; conditions: " +
-            KubernetesJson.Serialize(last is null ? null : conditions(last)));
-        return default!;
+            return ready is not null && ready.Status == status && (reason is null || ready.Reason == reason)
+                && ready.ObservedGeneration == generation(last);
+        }, () => $"{what} is Ready={status}{(reason is null ? "" : $" ({reason})")}; conditions: " +
+            KubernetesJson.Serialize(last is null ? null : conditions(last)), timeout ?? TimeSpan.FromSeconds(30));
+        return last!;
     }
 
     private static async Task InstallCrdsAsync(IKubernetes client)

@@ -107,23 +107,17 @@ public sealed class OperatorProcessTests(ControlPlaneFixture controlPlane, ITest
         var leaseName = $"lease-{harness.Namespace}";
         var holderBefore = (await harness.Kube.CoordinationV1.ReadNamespacedLeaseAsync(leaseName, OperatorIdentity.ServiceAccountNamespace)).Spec.HolderIdentity;
         await leader.KillAsync();
-        var killedAt = Stopwatch.StartNew();
         await harness.PatchContainerSpecAsync(name, new { powerState = "Stopped" });
 
         // The follower may take the Lease only once it has expired by its own clock: the lease duration (15 s) after it
         // last saw the holder renew, which it sees only when it polls (every retry period, 2 s, so up to 2 s late), plus
-        // up to one more retry period until it tries again: at most 15 + 2 + 2 s, and a second for a busy machine.
-        await Poll.UntilAsync(async () =>
+        // up to one more retry period until it tries again: at most 15 + 2 + 2 s. How long it took is a figure for bench/.
+        await Eventually.TrueAsync(async () =>
             (await harness.Kube.CoordinationV1.ReadNamespacedLeaseAsync(leaseName, OperatorIdentity.ServiceAccountNamespace)).Spec.HolderIdentity
                 is { Length: > 0 } holder && holder != holderBefore,
             "the follower holds the Lease", TimeSpan.FromSeconds(30));
-        var takeover = killedAt.Elapsed;
-        output.WriteLine($"the follower held the Lease {takeover.TotalSeconds:F1} s after the leader was killed");
-        Assert.InRange(takeover, TimeSpan.Zero, TimeSpan.FromSeconds(15 + 2 + 2 + 1));
 
         await harness.WaitForContainerAsync(name, "True", Reasons.Stopped, TimeSpan.FromSeconds(40));
-        output.WriteLine($"the follower took over and converged {killedAt.Elapsed.TotalSeconds:F1} s after the leader was killed");
-        Assert.InRange(killedAt.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(25));
         Assert.True(OperatorProcess.Sum(await follower.ScrapeAsync(), "controller_runtime_reconcile_total") > 0);
         Assert.Equal(1, simulator.Counters.PowerActions(302, "shutdown"));
     }
@@ -141,15 +135,14 @@ public sealed class OperatorProcessTests(ControlPlaneFixture controlPlane, ITest
         var name = await harness.CreateContainerAsync(provider, 303);
         var first = await StartAsync();
 
-        var pending = await harness.WaitForContainerAsync(name, c => c.Status.Operation?.Upid is not null, "the start task is recorded with its UPID");
+        // The operation is written before the POST and its UPID after the answer: wait for the UPID.
+        var pending = await harness.WaitForContainerAsync(name, c => c.Status.Operation?.Upid is not null, "the start task is recorded");
         await first.KillAsync();
         Assert.False(simulator.Cluster.GetContainer(303)!.Running);
         Assert.StartsWith("UPID:pve1:", pending.Status.Operation!.Upid);
 
-        var restarted = Stopwatch.StartNew();
         await StartAsync();
         var container = await harness.WaitForContainerAsync(name, "True", Reasons.Running, TimeSpan.FromSeconds(30));
-        output.WriteLine($"Ready {restarted.Elapsed.TotalSeconds:F1} s after the restart (the task itself ran 6 s)");
 
         Assert.Null(container.Status.Operation);
         Assert.Equal(1, simulator.Counters.PowerActions(303, "start"));

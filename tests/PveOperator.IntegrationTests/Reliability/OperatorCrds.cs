@@ -24,7 +24,7 @@ internal static class OperatorCrds
             }
 
             // The OpenAPI document follows an established CRD a moment later; until then kubectl cannot validate.
-            await Poll.UntilAsync(async () =>
+            await Eventually.TrueAsync(async () =>
             {
                 var (code, text) = await Kubectl.RunAsync(controlPlane.KubeconfigPath, null, "get", "--raw", "/openapi/v2");
                 return code == 0 && text.Contains("io.pve-operator.v1alpha1.LxcContainer", StringComparison.Ordinal)

@@ -46,38 +46,31 @@ internal static class ReliabilityKit
         after.Where(p => !containerOnly || !ProviderSyncEndpoints.Contains(p.Key))
             .Sum(p => p.Value - before.GetValueOrDefault(p.Key));
 
-    /// <summary>Waits until every container in the namespace is Ready=True for its current generation; returns how long it took.</summary>
+    /// <summary>
+    /// Waits until every container in the namespace is Ready=True for its current generation with no operation pending;
+    /// returns how long it took, for the figures only (<paramref name="timeout"/> is a safety net, not a target).
+    /// </summary>
     public static async Task<TimeSpan> WaitAllReadyAsync(OperatorHarness harness, IReadOnlyCollection<string> names, TimeSpan timeout)
     {
         var watch = Stopwatch.StartNew();
         var pending = new HashSet<string>(names, StringComparer.Ordinal);
         var last = new Dictionary<string, string>(StringComparer.Ordinal);
-        while (pending.Count > 0)
+        await Eventually.TrueAsync(async () =>
         {
             foreach (var name in pending.ToList())
             {
                 var container = await harness.GetContainerAsync(name);
                 var ready = ConditionList.Find(container.Status?.Conditions, ConditionTypes.Ready);
                 last[name] = ready is null ? "no Ready condition" : $"{ready.Status} {ready.Reason}: {ready.Message}";
-                if (ready is { Status: "True" } && ready.ObservedGeneration == container.Metadata.Generation && container.Status!.PendingTask is null)
+                if (ready is { Status: "True" } && ready.ObservedGeneration == container.Metadata.Generation
+                    && container.Status!.Operation is null && container.Status.PendingTask is null)
                 {
                     pending.Remove(name);
                 }
             }
 
-            if (pending.Count == 0)
-            {
-                break;
-            }
-
-            if (watch.Elapsed > timeout)
-            {
-                Assert.Fail($"not Ready after {timeout.TotalSeconds} s: " + string.Join("; ", pending.Order().Select(n => $"{n}: {last[n]}")));
-            }
-
-            await Task.Delay(50);
-        }
-
+            return pending.Count == 0;
+        }, () => "every container is Ready; not yet: " + string.Join("; ", pending.Order().Select(n => $"{n}: {last.GetValueOrDefault(n)}")), timeout);
         return watch.Elapsed;
     }
 
@@ -89,7 +82,7 @@ internal static class ReliabilityKit
     public static async Task<Corev1Event> WaitForWarningAsync(OperatorHarness harness, string name, string reason, bool clusterScoped = false)
     {
         Corev1Event? found = null;
-        await Infrastructure.Poll.UntilAsync(async () =>
+        await Eventually.TrueAsync(async () =>
         {
             found = (await harness.EventsForAsync(name, clusterScoped)).FirstOrDefault(e => e.Type == "Warning" && e.Reason == reason);
             return found is not null;

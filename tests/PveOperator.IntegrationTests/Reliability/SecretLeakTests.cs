@@ -105,7 +105,9 @@ public sealed class SecretLeakTests(ControlPlaneFixture controlPlane, ITestOutpu
         var failing = await harness.CreateContainerAsync(main, 503);
         var denied = await harness.CreateContainerAsync(limited, 504);
         var nowhere = await harness.CreateContainerAsync(main, 505, customize: s => s.Node = "pve9");
-        await Task.Delay(TimeSpan.FromSeconds(4));
+        // Keep the faults until the operator has worked on each container under them (505's node does not exist).
+        await Eventually.TrueAsync(() => new[] { 501, 502, 503, 504 }.All(vmid => simulator.Counters.ContainerRequests(vmid) >= 2),
+            "every container was asked about while faults were on", TimeSpan.FromSeconds(20));
         simulator.Faults.Clear();
 
         await harness.WaitForContainerAsync(started, "True", Reasons.Running);
@@ -116,7 +118,7 @@ public sealed class SecretLeakTests(ControlPlaneFixture controlPlane, ITestOutpu
         await harness.PatchContainerSpecAsync(stopped, new { powerState = "Running" });
         await harness.WaitForContainerAsync(stopped, "True", Reasons.Running);
         await harness.DeleteContainerAsync(stopped);
-        await Poll.UntilAsync(async () => !await harness.ContainerExistsAsync(stopped), "the Stop-policy container is gone", TimeSpan.FromSeconds(20));
+        await Eventually.TrueAsync(async () => !await harness.ContainerExistsAsync(stopped), "the Stop-policy container is gone", TimeSpan.FromSeconds(20));
         await harness.DeleteProviderAsync(limited);
         await harness.WaitForContainerAsync(denied, "False", Reasons.ProviderNotReady);
 

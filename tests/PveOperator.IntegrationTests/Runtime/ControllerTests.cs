@@ -12,6 +12,8 @@ namespace PveOperator.IntegrationTests.Runtime;
 public sealed class ControllerTests(ControlPlaneFixture cluster, ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Finalizer = "runtime.test.pve-operator.io/cleanup";
+    /// <summary>How long a watch event from the API server would take to show up as a reconcile, at most.</summary>
+    private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(300);
 
     private readonly ILoggerFactory loggerFactory = LoggerFactory.Create(builder =>
         builder.SetMinimumLevel(LogLevel.Debug).AddProvider(new TestOutputLoggerProvider(output)));
@@ -37,19 +39,19 @@ public sealed class ControllerTests(ControlPlaneFixture cluster, ITestOutputHelp
         await using var running = new RunningManager(manager);
 
         await Client.CreateAsync(Widget.New(ns, "a", 1));
-        await Poll.UntilAsync(
+        await Eventually.TrueAsync(
             async () => await Client.GetWidgetAsync(ns, "a") is { Status.ObservedSize: 1 } widget
                 && widget.Metadata.Finalizers?.Contains(Finalizer) == true,
             "the finalizer is added and the status written");
 
         await Client.ResizeAsync(ns, "a", 5);
-        await Poll.UntilAsync(async () => (await Client.GetWidgetAsync(ns, "a"))?.Status?.ObservedSize == 5, "the resize is reconciled");
+        await Eventually.TrueAsync(async () => (await Client.GetWidgetAsync(ns, "a"))?.Status?.ObservedSize == 5, "the resize is reconciled");
         var resized = (await Client.GetWidgetAsync(ns, "a"))!;
         Assert.Equal("Ready", resized.Status!.Phase);
         Assert.Equal(5, resized.Spec.Size);
 
         await Client.DeleteWidgetAsync(ns, "a");
-        await Poll.UntilAsync(async () => await Client.GetWidgetAsync(ns, "a") is null, "the finalizer is removed and the object gone");
+        await Eventually.TrueAsync(async () => await Client.GetWidgetAsync(ns, "a") is null, "the finalizer is removed and the object gone");
         Assert.Equal("a", Assert.Single(reconciler.Finalized).Metadata.Name);
         Assert.Equal(2, reconciler.StatusWrites);
     }
@@ -65,13 +67,13 @@ public sealed class ControllerTests(ControlPlaneFixture cluster, ITestOutputHelp
         manager.AddController(reconciler, options => options.FinalizerName = Finalizer);
         await using var running = new RunningManager(manager);
         await Client.CreateAsync(Widget.New(ns, "a"));
-        await Poll.UntilAsync(async () => (await Client.GetWidgetAsync(ns, "a"))?.Metadata.Finalizers?.Count == 1, "the finalizer is added");
+        await Eventually.TrueAsync(async () => (await Client.GetWidgetAsync(ns, "a"))?.Metadata.Finalizers?.Count == 1, "the finalizer is added");
 
         await Client.DeleteWidgetAsync(ns, "a");
 
-        await Poll.UntilAsync(() => reconciler.Finalized.Count >= 2, "finalize runs again after its requeue");
+        await Eventually.TrueAsync(() => reconciler.Finalized.Count >= 2, "finalize runs again after its requeue");
         Assert.NotNull(await Client.GetWidgetAsync(ns, "a"));
-        await Poll.UntilAsync(async () => await Client.GetWidgetAsync(ns, "a") is null, "the third finalize is done");
+        await Eventually.TrueAsync(async () => await Client.GetWidgetAsync(ns, "a") is null, "the third finalize is done");
         Assert.Equal(3, reconciler.Finalized.Count);
     }
 
@@ -124,18 +126,19 @@ public sealed class ControllerTests(ControlPlaneFixture cluster, ITestOutputHelp
         await Client.CreateAsync(Widget.New(ns, "user", secretName: "creds"));
         await Client.CreateAsync(Widget.New(ns, "bystander"));
         await using var running = new RunningManager(manager);
-        await Poll.UntilAsync(() => reconciler.StatusWrites == 2, "both widgets are reconciled");
-        await Task.Delay(300);
+        await Eventually.TrueAsync(() => reconciler.StatusWrites == 2, "both widgets are reconciled");
+        // The status writes cause reconciles of their own: count from when those are over.
+        await Eventually.SettledAsync(() => reconciler.Reconciled.Count, "the reconciles", Quiet);
         var before = reconciler.Reconciled.CountBy(w => w.Metadata.Name).ToDictionary();
 
         await Client.CoreV1.PatchNamespacedSecretAsync(
             new V1Patch("""{"stringData":{"token":"rotated"}}""", V1Patch.PatchType.MergePatch), "creds", ns);
 
-        await Poll.UntilAsync(
+        await Eventually.TrueAsync(
             () => reconciler.Reconciled.Count(w => w.Metadata.Name == "user") == before["user"] + 1,
             "the referencing widget is reconciled again");
-        await Task.Delay(300);
-        Assert.Equal(before["bystander"], reconciler.Reconciled.Count(w => w.Metadata.Name == "bystander"));
+        await Eventually.ConsistentlyAsync(() => reconciler.Reconciled.Count(w => w.Metadata.Name == "bystander") == before["bystander"],
+            "the bystander is not reconciled", Quiet);
     }
 
     [Fact]
@@ -149,14 +152,14 @@ public sealed class ControllerTests(ControlPlaneFixture cluster, ITestOutputHelp
         {
             await using var running = new RunningManager(manager);
             await Client.CreateAsync(Gadget.New(name, 3));
-            await Poll.UntilAsync(
+            await Eventually.TrueAsync(
                 async () => await Client.GetGadgetAsync(name) is { Status.Phase: "Size3" } gadget
                     && gadget.Metadata.Finalizers?.Contains(Finalizer) == true,
                 "the gadget has its finalizer and status");
 
             await Client.DeleteGadgetAsync(name);
 
-            await Poll.UntilAsync(async () => await Client.GetGadgetAsync(name) is null, "the gadget is finalized and gone");
+            await Eventually.TrueAsync(async () => await Client.GetGadgetAsync(name) is null, "the gadget is finalized and gone");
             Assert.Contains(name, reconciler.Finalized);
         }
         finally
@@ -174,13 +177,12 @@ public sealed class ControllerTests(ControlPlaneFixture cluster, ITestOutputHelp
         await using var running = new RunningManager(manager);
 
         await Client.CreateAsync(Widget.New(ns, "a", 1));
-        await Poll.UntilAsync(() => reconciler.StatusWrites == 1, "the status is written");
+        await Eventually.TrueAsync(() => reconciler.StatusWrites == 1, "the status is written");
         await Client.ResizeAsync(ns, "a", 2);
-        await Poll.UntilAsync(() => reconciler.StatusWrites == 2, "the resize is reconciled");
-        await Task.Delay(300);
+        await Eventually.TrueAsync(() => reconciler.StatusWrites == 2, "the resize is reconciled");
 
         // One reconcile per spec change; the two status writes caused none.
-        Assert.Equal(2, reconciler.Reconciled.Count);
+        await Eventually.ConsistentlyAsync(() => reconciler.Reconciled.Count == 2, "no reconcile for the status writes", Quiet);
     }
 
     [Fact]
@@ -193,7 +195,7 @@ public sealed class ControllerTests(ControlPlaneFixture cluster, ITestOutputHelp
         await using var running = new RunningManager(manager);
 
         await Client.CreateAsync(Widget.New(ns, "a"));
-        await Poll.UntilAsync(() => reconciler.Reconciled.Count >= 1, "the widget is reconciled");
+        await Eventually.TrueAsync(() => reconciler.Reconciled.Count >= 1, "the widget is reconciled");
 
         using var stream = new MemoryStream();
         await registry.CollectAndExportAsTextAsync(stream);

@@ -36,14 +36,14 @@ public sealed class InformerRecoveryTests(ControlPlaneFixture cluster, ITestOutp
         var running = informer.RunAsync(stop.Token);
         try
         {
-            await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+            await Eventually.CompletesAsync(informer.WaitForSyncAsync(CancellationToken.None), "the informer synced");
 
             listWatch.Disconnect();
             await client.ResizeAsync(ns, "a", 2);
             await client.CreateAsync(Widget.New(ns, "b", 3));
             listWatch.Reconnect();
 
-            await Poll.UntilAsync(
+            await Eventually.TrueAsync(
                 () => informer.Cache.Get($"{ns}/a")?.Spec.Size == 2 && informer.Cache.Get($"{ns}/b") is not null,
                 "the changes made while disconnected arrive");
             Assert.Equal(1, listWatch.Lists);
@@ -74,7 +74,7 @@ public sealed class InformerRecoveryTests(ControlPlaneFixture cluster, ITestOutp
         var running = informer.RunAsync(stop.Token);
         try
         {
-            await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+            await Eventually.CompletesAsync(informer.WaitForSyncAsync(CancellationToken.None), "the informer synced");
             events.Clear();
 
             listWatch.Disconnect();
@@ -87,7 +87,7 @@ public sealed class InformerRecoveryTests(ControlPlaneFixture cluster, ITestOutp
             await client.CreateAsync(Widget.New(ns, "added", 7));
             listWatch.Reconnect(asIfDisconnectedForLong: true);
 
-            await Poll.UntilAsync(() => events.Count >= 3, "the re-list reports three changes");
+            await Eventually.TrueAsync(() => events.Count >= 3, "the re-list reports three changes");
             Assert.Contains(listWatch.WatchFailures, ApiErrors.IsGone);
             Assert.Equal(2, listWatch.Lists);
             Assert.Equal(
@@ -98,7 +98,7 @@ public sealed class InformerRecoveryTests(ControlPlaneFixture cluster, ITestOutp
 
             // And it keeps watching from the re-list.
             await client.ResizeAsync(ns, "kept", 42);
-            await Poll.UntilAsync(() => informer.Cache.Get($"{ns}/kept")!.Spec.Size == 42, "a later change arrives by watch");
+            await Eventually.TrueAsync(() => informer.Cache.Get($"{ns}/kept")!.Spec.Size == 42, "a later change arrives by watch");
             Assert.Equal(2, listWatch.Lists);
         }
         finally

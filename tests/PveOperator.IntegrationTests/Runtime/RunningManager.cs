@@ -21,7 +21,7 @@ internal sealed class RunningManager : IAsyncDisposable
     public async Task StopAsync()
     {
         await stop.CancelAsync();
-        await run.WaitAsync(TimeSpan.FromSeconds(30));
+        await Eventually.CompletesAsync(run, "the manager stopped", TimeSpan.FromSeconds(30));
     }
 
     public async ValueTask DisposeAsync()

@@ -142,7 +142,7 @@ public sealed class DockerfileBuildTests(ControlPlaneFixture cluster, ITestOutpu
         try
         {
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-            await Poll.UntilAsync(async () => await GetAsync(http, $"http://127.0.0.1:{probePort}/readyz") == (HttpStatusCode.OK, "ok"),
+            await Eventually.TrueAsync(async () => await GetAsync(http, $"http://127.0.0.1:{probePort}/readyz") == (HttpStatusCode.OK, "ok"),
                 "the follower reports ready", TimeSpan.FromSeconds(30));
             Assert.Equal((HttpStatusCode.OK, "ok"), await GetAsync(http, $"http://127.0.0.1:{probePort}/healthz"));
             var metrics = await GetAsync(http, $"http://127.0.0.1:{metricsPort}/metrics");

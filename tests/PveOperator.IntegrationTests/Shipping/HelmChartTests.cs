@@ -238,7 +238,7 @@ public sealed class HelmChartTests(ControlPlaneFixture cluster)
     internal static async Task AssertGoneAsync<T>(Func<Task<T>> read)
     {
         // Deletion without finalizers is immediate; allow a moment for anything the API server finishes asynchronously.
-        await Poll.UntilAsync(async () =>
+        await Eventually.TrueAsync(async () =>
         {
             try
             {

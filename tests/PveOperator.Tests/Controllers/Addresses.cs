@@ -1,11 +1,17 @@
-using PveOperator.Proxmox;
+using PveSimulator;
 
 namespace PveOperator.Tests.Controllers;
 
 internal static class Addresses
 {
-    /// <summary>Live addresses as /interfaces reports them: (name, hwaddr, ["addr/prefix", ...]) per interface.</summary>
-    public static PveContainerAddresses Of(params (string Name, string? Hwaddr, string[] Ips)[] interfaces) =>
-        new(PveAddressSource.Interfaces, interfaces.Select(i => new PveInterfaceAddresses(i.Name, i.Hwaddr,
-            i.Ips.Select(ip => PveIpAddress.TryParse(ip, out var parsed) ? parsed : throw new ArgumentException(ip)).ToList())).ToList());
+    /// <summary>
+    /// Gives the CT interface <paramref name="name"/> on DHCP (IPv4) that leases <paramref name="ipv4"/> once the CT runs
+    /// (after the simulator's DhcpDelay), with an optional static IPv6.
+    /// </summary>
+    public static SimContainer Lease(SimContainer container, string name, string hwaddr, string ipv4, string? ipv6 = null)
+    {
+        container.Net["net0"] = $"name={name},bridge=vmbr0,hwaddr={hwaddr},ip=dhcp,{(ipv6 is null ? "" : $"ip6={ipv6},")}type=veth";
+        container.DhcpAddresses[name] = ipv4;
+        return container;
+    }
 }

@@ -1,31 +1,42 @@
 using PveOperator.Controllers;
 using PveOperator.Entities;
-using PveOperator.Proxmox;
+using PveSimulator;
 using static PveOperator.Tests.Controllers.ContainerHarness;
 
 namespace PveOperator.Tests.Controllers;
 
 /// <summary>ipAddresses and interfaces: read after a start, retried while DHCP is pending, then refreshed slowly.</summary>
-public sealed class LxcContainerAddressTests : IDisposable
+public sealed class LxcContainerAddressTests : IAsyncLifetime
 {
-    private static readonly PveContainerAddresses Leased = Addresses.Of(("eth0", "BC:24:11:AA:BB:CC", ["192.168.1.50/24", "fd00::50/64"]));
-    private readonly ContainerHarness h = new();
+    /// <summary>DHCP answers this long after the CT started: after the first look, before the first retry.</summary>
+    private static readonly TimeSpan DhcpDelay = TimeSpan.FromSeconds(2);
+    private ContainerHarness h = null!;
 
-    public void Dispose() => h.Dispose();
+    public async Task InitializeAsync() => h = await ContainerHarness.StartAsync(simulator: o => o with { DhcpDelay = DhcpDelay });
 
-    /// <summary>Starts CT 101 through the reconciler and lets the start task succeed; the snapshot catches up.</summary>
-    private async Task<V1Alpha1LxcContainer> StartAsync()
+    public async Task DisposeAsync() => await h.DisposeAsync();
+
+    private static SimContainer Leased(SimContainer container) =>
+        Addresses.Lease(container, "eth0", "BC:24:11:AA:BB:CC", "192.168.1.50/24", ipv6: "fd00::50/64");
+
+    /// <summary>Starts CT 101 (leasing <paramref name="lease"/> by DHCP, if any) through the reconciler and lets the start task succeed.</summary>
+    private async Task<V1Alpha1LxcContainer> StartAsync(bool lease = true)
     {
-        h.Pve.AddContainer(101, "pve1", "stopped");
-        h.Sync();
+        var ct = h.AddContainer(101, "pve1", running: false);
+        if (lease)
+        {
+            Leased(ct);
+        }
+
+        await h.SyncAsync();
         var container = Container(101);
         await h.ReconcileAsync(container);
-        h.Pve.Finish(h.Pve.Issued[^1]);
-        h.Sync();
+        await h.EndTaskAsync(container);
+        await h.SyncAsync();
         return container;
     }
 
-    private int AddressReads => h.Pve.CountOf("addresses");
+    private long AddressReads => h.Counters.Get(PveCalls.Interfaces);
 
     [Fact]
     public async Task A_started_container_is_asked_for_addresses_until_dhcp_gave_it_an_ipv4()
@@ -36,12 +47,10 @@ public sealed class LxcContainerAddressTests : IDisposable
 
         Assert.Equal(1, AddressReads);
         Assert.Equal(After(h.Settings.DhcpRetryInterval), result);
-        Assert.Null(container.Status.IpAddresses);
-        Assert.Null(container.Status.Interfaces);
+        Assert.Equal(["fd00::50"], container.Status.IpAddresses); // the static IPv6 only: no lease yet
         Assert.Equal(("True", Reasons.Running), Ready(container));
 
-        h.Clock.Advance(h.Settings.DhcpRetryInterval);
-        h.Pve.Addresses[101] = Leased;
+        h.Clock.Advance(h.Settings.DhcpRetryInterval); // DHCP has answered meanwhile
         result = await h.ReconcileAsync(container);
 
         Assert.Equal(2, AddressReads);
@@ -55,13 +64,13 @@ public sealed class LxcContainerAddressTests : IDisposable
         h.Clock.Advance(h.Settings.DhcpRetryInterval);
         await h.ReconcileAsync(container);
         h.Clock.Advance(TimeSpan.FromMinutes(5));
-        h.Sync();
+        await h.SyncAsync();
         await h.ReconcileAsync(container);
         Assert.Equal(2, AddressReads);
 
         h.Clock.Advance(h.Settings.IpRefreshInterval);
-        h.Sync();
-        h.Pve.Addresses[101] = Addresses.Of(("eth0", "BC:24:11:AA:BB:CC", ["192.168.1.61/24"]));
+        await h.SyncAsync();
+        Addresses.Lease(h.Cluster.GetContainer(101)!, "eth0", "BC:24:11:AA:BB:CC", "192.168.1.61/24"); // a new lease, no IPv6
         await h.ReconcileAsync(container);
         Assert.Equal(3, AddressReads);
         Assert.Equal(["192.168.1.61"], container.Status.IpAddresses);
@@ -70,7 +79,7 @@ public sealed class LxcContainerAddressTests : IDisposable
     [Fact]
     public async Task Without_an_ipv4_the_dhcp_retries_end_after_their_window()
     {
-        var container = await StartAsync();
+        var container = await StartAsync(lease: false);
         await h.ReconcileAsync(container);
         var reads = AddressReads;
 
@@ -79,7 +88,7 @@ public sealed class LxcContainerAddressTests : IDisposable
         {
             h.Clock.Advance(h.Settings.DhcpRetryInterval);
             elapsed += h.Settings.DhcpRetryInterval;
-            h.Sync();
+            await h.SyncAsync();
             Assert.Equal(After(h.Settings.DhcpRetryInterval), await h.ReconcileAsync(container));
         }
 
@@ -87,10 +96,10 @@ public sealed class LxcContainerAddressTests : IDisposable
         reads = AddressReads;
 
         h.Clock.Advance(h.Settings.DhcpRetryInterval);
-        h.Sync();
+        await h.SyncAsync();
         var after = await h.ReconcileAsync(container);
         h.Clock.Advance(TimeSpan.FromMinutes(1));
-        h.Sync();
+        await h.SyncAsync();
         await h.ReconcileAsync(container);
 
         Assert.Equal(reads, AddressReads);
@@ -100,9 +109,8 @@ public sealed class LxcContainerAddressTests : IDisposable
     [Fact]
     public async Task A_stopped_container_shows_no_addresses()
     {
-        h.Pve.AddContainer(101, "pve1", "running");
-        h.Pve.Addresses[101] = Leased;
-        h.Sync();
+        Leased(h.AddContainer(101, "pve1", running: true));
+        await h.SyncAsync();
         var container = Container(101);
         await h.ReconcileAsync(container);
         Assert.NotNull(container.Status.IpAddresses);
@@ -110,7 +118,7 @@ public sealed class LxcContainerAddressTests : IDisposable
         container.Spec.PowerState = PowerState.Stopped;
         container.Metadata.Generation = 2;
         await h.ReconcileAsync(container);
-        h.Pve.Finish(h.Pve.Issued[^1]);
+        await h.EndTaskAsync(container);
         await h.ReconcileAsync(container);
 
         Assert.Equal(("True", Reasons.Stopped), Ready(container));
@@ -121,25 +129,26 @@ public sealed class LxcContainerAddressTests : IDisposable
     [Fact]
     public async Task A_container_found_stopped_loses_its_old_addresses_and_gets_new_ones_after_the_start()
     {
-        h.Pve.AddContainer(101, "pve1", "running");
-        h.Pve.Addresses[101] = Leased;
-        h.Sync();
+        var ct = Leased(h.AddContainer(101, "pve1", running: true));
+        await h.SyncAsync();
         var container = Container(101);
         await h.ReconcileAsync(container);
         Assert.Equal(["192.168.1.50", "fd00::50"], container.Status.IpAddresses);
 
         // Stopped behind the operator's back; DHCP will hand out another address on the next boot.
-        h.Pve.Containers[101].Status = "stopped";
-        h.Pve.Addresses[101] = Addresses.Of(("eth0", "BC:24:11:AA:BB:CC", ["192.168.1.77/24"]));
+        h.Cluster.SetContainerStatus(101, running: false);
+        Addresses.Lease(ct, "eth0", "BC:24:11:AA:BB:CC", "192.168.1.77/24");
         h.Clock.Advance(TimeSpan.FromMinutes(1));
-        h.Sync();
+        await h.SyncAsync();
         await h.ReconcileAsync(container);
 
         Assert.False(container.Status.Running);
         Assert.Null(container.Status.IpAddresses);
         Assert.Null(container.Status.Interfaces);
 
-        h.Pve.Finish(h.Pve.Issued[^1]);
+        await h.EndTaskAsync(container);
+        await h.ReconcileAsync(container);
+        h.Clock.Advance(h.Settings.DhcpRetryInterval);
         await h.ReconcileAsync(container);
 
         Assert.Equal(("True", Reasons.Running), Ready(container));
@@ -149,18 +158,17 @@ public sealed class LxcContainerAddressTests : IDisposable
     [Fact]
     public async Task With_the_refresh_turned_off_addresses_are_read_once_per_start()
     {
-        using var off = new ContainerHarness(new ContainerControllerSettings { IpRefreshInterval = TimeSpan.Zero });
-        off.Pve.AddContainer(101, "pve1", "running");
-        off.Pve.Addresses[101] = Leased;
-        off.Sync();
+        await using var off = await ContainerHarness.StartAsync(new ContainerControllerSettings { IpRefreshInterval = TimeSpan.Zero });
+        Leased(off.AddContainer(101, "pve1", running: true));
+        await off.SyncAsync();
         var container = Container(101);
 
         var first = await off.ReconcileAsync(container);
         off.Clock.Advance(TimeSpan.FromHours(3));
-        off.Sync();
+        await off.SyncAsync();
         await off.ReconcileAsync(container);
 
-        Assert.Equal(1, off.Pve.CountOf("addresses"));
+        Assert.Equal(1, off.Counters.Get(PveCalls.Interfaces));
         Assert.Equal(After(off.Settings.ResyncInterval), first);
     }
 }

@@ -5,21 +5,24 @@ using static PveOperator.Tests.Controllers.ContainerHarness;
 namespace PveOperator.Tests.Controllers;
 
 /// <summary>What happens right after a power action succeeded but before PVE shows its effect (HA-managed CTs).</summary>
-public sealed class LxcContainerAfterActionTests : IDisposable
+public sealed class LxcContainerAfterActionTests : IAsyncLifetime
 {
-    private readonly ContainerHarness h = new();
+    private ContainerHarness h = null!;
 
-    public void Dispose() => h.Dispose();
+    public async Task InitializeAsync() => h = await ContainerHarness.StartAsync();
+
+    public async Task DisposeAsync() => await h.DisposeAsync();
 
     [Fact]
     public async Task A_task_that_ended_well_before_the_state_changed_is_not_sent_again()
     {
-        h.Pve.AddContainer(101, "pve1", "stopped");
-        h.Sync();
+        // An HA-managed CT: the hastart task ends OK at once, the CT starts a manager round (HaDelay, 10 s) later.
+        h.AddContainer(101, "pve1", running: false).HaManaged = true;
+        await h.SyncAsync();
         var container = Container(101);
         await h.ReconcileAsync(container);
-        // As for an HA-managed CT: the hastart task ends OK at once, the CT starts a manager round later.
-        h.Pve.Tasks[h.Pve.Issued[0].Raw].ExitStatus = "OK";
+        h.Clock.Advance(TimeSpan.FromSeconds(1));
+        await h.TaskEndedAsync(container.Status.Operation!.Upid!);
 
         for (var i = 0; i < 5; i++)
         {
@@ -27,12 +30,12 @@ public sealed class LxcContainerAfterActionTests : IDisposable
             await h.ReconcileAsync(container);
         }
 
-        Assert.Equal(1, h.Pve.CountOf("start"));
+        Assert.Equal(1, h.PowerActions("start"));
         Assert.Equal(("False", Reasons.Observing), Ready(container));
         Assert.True(IsReconciling(container));
 
-        h.Pve.Containers[101].Status = "running";
-        h.Clock.Advance(TimeSpan.FromSeconds(1));
+        h.Clock.Advance(TimeSpan.FromSeconds(5));
+        await Eventually.TrueAsync(() => h.Cluster.GetContainer(101)!.Running, "the HA manager started CT 101");
         await h.ReconcileAsync(container);
         Assert.Equal(("True", Reasons.Running), Ready(container));
     }
@@ -40,27 +43,29 @@ public sealed class LxcContainerAfterActionTests : IDisposable
     [Fact]
     public async Task If_the_state_never_changes_the_action_is_tried_again_after_the_hold()
     {
-        h.Pve.AddContainer(101, "pve1", "stopped");
-        h.Sync();
+        h.AddContainer(101, "pve1", running: false);
+        await h.SyncAsync();
         var container = Container(101);
         await h.ReconcileAsync(container);
-        h.Pve.Tasks[h.Pve.Issued[0].Raw].ExitStatus = "OK";
+        await h.EndTaskAsync(container);
+        h.Cluster.SetContainerStatus(101, running: false); // its init exited at once: the start had no lasting effect
         await h.ReconcileAsync(container);
+        Assert.Equal(1, h.PowerActions("start"));
 
         h.Clock.Advance(h.Settings.UnknownOutcomeHold + TimeSpan.FromSeconds(1));
         await h.ReconcileAsync(container);
 
-        Assert.Equal(2, h.Pve.CountOf("start"));
+        Assert.Equal(2, h.PowerActions("start"));
     }
 
     [Fact]
     public async Task A_spec_flipped_right_after_an_action_took_effect_is_acted_on_at_once()
     {
-        h.Pve.AddContainer(101, "pve1", "running");
-        h.Sync();
+        h.AddContainer(101, "pve1", running: true);
+        await h.SyncAsync();
         var container = Container(101, PowerState.Stopped);
         await h.ReconcileAsync(container);
-        h.Pve.Finish(h.Pve.Issued[0]);
+        await h.EndTaskAsync(container);
         h.Clock.Advance(TimeSpan.FromSeconds(1));
         await h.ReconcileAsync(container);
         Assert.Equal(("True", Reasons.Stopped), Ready(container));
@@ -71,15 +76,15 @@ public sealed class LxcContainerAfterActionTests : IDisposable
         h.Clock.Advance(TimeSpan.FromSeconds(1));
         await h.ReconcileAsync(container);
 
-        Assert.Equal(1, h.Pve.CountOf("start"));
+        Assert.Equal(1, h.PowerActions("start"));
         Assert.Equal(("False", Reasons.Starting), Ready(container));
     }
 
     [Fact]
     public async Task A_restarted_operator_does_not_poll_long_running_containers_for_addresses()
     {
-        h.Pve.AddContainer(101, "pve1", "running");
-        h.Sync();
+        h.AddContainer(101, "pve1", running: true);
+        await h.SyncAsync();
         var container = Container(101);
         container.Status = new LxcContainerStatus { Running = true, State = "running", Node = "pve1", IpAddresses = ["fd00::1"] };
 
@@ -91,6 +96,6 @@ public sealed class LxcContainerAfterActionTests : IDisposable
 
         // No IPv4 (a v6-only CT), but it was running before the restart: no DHCP retries, and the first refresh is
         // spread over the refresh interval rather than made at once.
-        Assert.Equal(0, h.Pve.CountOf("addresses"));
+        Assert.Equal(0, h.Counters.Get(PveCalls.Interfaces));
     }
 }

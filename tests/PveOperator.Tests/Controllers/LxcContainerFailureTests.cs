@@ -1,23 +1,24 @@
 using PveOperator.Controllers;
 using PveOperator.Entities;
 using PveOperator.Runtime;
-using PveOperator.Tests.Controllers.Fakes;
 using static PveOperator.Tests.Controllers.ContainerHarness;
 
 namespace PveOperator.Tests.Controllers;
 
 /// <summary>Failed tasks and backoff, answers that are not failures, permissions, locks and per-node action slots.</summary>
-public sealed class LxcContainerFailureTests : IDisposable
+public sealed class LxcContainerFailureTests : IAsyncLifetime
 {
     private const string StartFailure = "startup for container '101' failed";
-    private readonly ContainerHarness h = new(new ContainerControllerSettings { MaxActionsPerNode = 2 });
+    private ContainerHarness h = null!;
 
-    public void Dispose() => h.Dispose();
+    public async Task InitializeAsync() => h = await ContainerHarness.StartAsync(new ContainerControllerSettings { MaxActionsPerNode = 2 });
+
+    public async Task DisposeAsync() => await h.DisposeAsync();
 
     private async Task<V1Alpha1LxcContainer> StartedAsync(int vmid = 101, string node = "pve1")
     {
-        h.Pve.AddContainer(vmid, node, "stopped");
-        h.Sync();
+        h.AddContainer(vmid, node, running: false);
+        await h.SyncAsync();
         var container = Container(vmid);
         await h.ReconcileAsync(container);
         Assert.NotNull(container.Status.Operation);
@@ -28,7 +29,8 @@ public sealed class LxcContainerFailureTests : IDisposable
     public async Task A_failed_task_stalls_with_its_exit_text_warns_and_backs_off_longer_each_time()
     {
         var container = await StartedAsync();
-        h.Pve.Finish(h.Pve.Issued[0], StartFailure);
+        h.Cluster.GetContainer(101)!.StartFailure = StartFailure;
+        await h.EndTaskAsync(container);
 
         var result = await h.ReconcileAsync(container);
 
@@ -49,15 +51,15 @@ public sealed class LxcContainerFailureTests : IDisposable
         var writes = h.Writer.Writes.Count;
         var early = await h.ReconcileAsync(container);
         Assert.Equal(After(TimeSpan.FromSeconds(3)), early);
-        Assert.Equal(1, h.Pve.CountOf("start"));
+        Assert.Equal(1, h.PowerActions("start"));
         Assert.Equal(writes, h.Writer.Writes.Count);
         Assert.Equal(("False", Reasons.TaskFailed), Ready(container));
 
         // Once it is over, one new attempt; its failure doubles the wait.
         h.Clock.Advance(TimeSpan.FromSeconds(3));
         await h.ReconcileAsync(container);
-        Assert.Equal(2, h.Pve.CountOf("start"));
-        h.Pve.Finish(h.Pve.Issued[1], StartFailure);
+        Assert.Equal(2, h.PowerActions("start"));
+        await h.EndTaskAsync(container);
         var second = await h.ReconcileAsync(container);
         Assert.Equal(After(TimeSpan.FromSeconds(10)), second);
         Assert.Contains("retrying in 10s", Condition(container, ConditionTypes.Ready).Message, StringComparison.Ordinal);
@@ -65,17 +67,18 @@ public sealed class LxcContainerFailureTests : IDisposable
 
         h.Clock.Advance(TimeSpan.FromSeconds(9));
         await h.ReconcileAsync(container);
-        Assert.Equal(2, h.Pve.CountOf("start"));
+        Assert.Equal(2, h.PowerActions("start"));
     }
 
     [Fact]
     public async Task The_backoff_never_exceeds_its_maximum()
     {
         var container = await StartedAsync();
+        h.Cluster.GetContainer(101)!.StartFailure = StartFailure;
         TimeSpan last = default;
         for (var i = 0; i < 12; i++)
         {
-            h.Pve.Finish(h.Pve.Issued[^1], StartFailure);
+            await h.EndTaskAsync(container);
             last = (await h.ReconcileAsync(container)).Delay;
             h.Clock.Advance(last);
             await h.ReconcileAsync(container);
@@ -88,14 +91,15 @@ public sealed class LxcContainerFailureTests : IDisposable
     public async Task A_new_generation_lifts_the_backoff()
     {
         var container = await StartedAsync();
-        h.Pve.Finish(h.Pve.Issued[0], StartFailure);
+        h.Cluster.GetContainer(101)!.StartFailure = StartFailure;
+        await h.EndTaskAsync(container);
         await h.ReconcileAsync(container);
 
         h.Clock.Advance(TimeSpan.FromSeconds(1));
         container.Metadata.Generation = 2; // the user changed the spec: try it at once
         await h.ReconcileAsync(container);
 
-        Assert.Equal(2, h.Pve.CountOf("start"));
+        Assert.Equal(2, h.PowerActions("start"));
         Assert.Equal(("False", Reasons.Starting), Ready(container));
         Assert.False(IsStalled(container));
         Assert.Equal(2, container.Status.ObservedGeneration);
@@ -105,19 +109,23 @@ public sealed class LxcContainerFailureTests : IDisposable
     public async Task Success_after_failures_resets_the_backoff()
     {
         var container = await StartedAsync();
-        h.Pve.Finish(h.Pve.Issued[0], StartFailure);
+        var ct = h.Cluster.GetContainer(101)!;
+        ct.StartFailure = StartFailure;
+        await h.EndTaskAsync(container);
         await h.ReconcileAsync(container);
         h.Clock.Advance(TimeSpan.FromSeconds(5));
         await h.ReconcileAsync(container);
-        h.Pve.Finish(h.Pve.Issued[1]);
+        ct.StartFailure = null;
+        await h.EndTaskAsync(container);
         await h.ReconcileAsync(container);
         Assert.Equal(("True", Reasons.Running), Ready(container));
 
-        h.Pve.Containers[101].Status = "stopped"; // stopped behind the operator's back
+        h.Cluster.SetContainerStatus(101, running: false); // stopped behind the operator's back
         h.Clock.Advance(TimeSpan.FromMinutes(1));
-        h.Sync();
+        await h.SyncAsync();
         await h.ReconcileAsync(container);
-        h.Pve.Finish(h.Pve.Issued[2], StartFailure);
+        ct.StartFailure = StartFailure;
+        await h.EndTaskAsync(container);
 
         Assert.Equal(After(TimeSpan.FromSeconds(5)), await h.ReconcileAsync(container));
     }
@@ -125,9 +133,10 @@ public sealed class LxcContainerFailureTests : IDisposable
     [Fact]
     public async Task Already_running_is_not_a_failure_but_a_reason_to_look_again()
     {
-        h.Pve.AddContainer(101, "pve1", "stopped");
-        h.Sync();
-        h.Pve.FailNext(FakePveClient.Start, PveErrors.AlreadyRunning(101));
+        h.AddContainer(101, "pve1", running: false);
+        await h.SyncAsync();
+        // Someone started it between the operator's look and its request.
+        h.BeforePowerAction = (vmid, _) => h.Cluster.SetContainerStatus(vmid, running: true);
         var container = Container(101);
 
         var result = await h.ReconcileAsync(container);
@@ -139,23 +148,25 @@ public sealed class LxcContainerFailureTests : IDisposable
         Assert.Empty(h.Events.Warnings);
         Assert.Equal(0, h.Connection.ActionSlots.InUse("pve1"));
 
-        h.Pve.Containers[101].Status = "running"; // what PVE meant; the snapshot still lags
+        // What PVE meant; the snapshot still lags.
         var (_, calls) = await h.ReconcileCountingAsync(container);
 
-        Assert.Contains("status pve1/101", calls);
+        Assert.Contains(PveCalls.Status, calls);
         Assert.Equal(("True", Reasons.Running), Ready(container));
-        Assert.Equal(1, h.Pve.CountOf("start"));
+        Assert.Equal(1, h.PowerActions("start"));
     }
 
     [Fact]
     public async Task An_unknown_outcome_is_not_sent_again_within_the_hold()
     {
-        h.Pve.AddContainer(101, "pve1", "stopped");
-        h.Sync();
-        h.Pve.FailNext(FakePveClient.Start, PveErrors.OutcomeUnknown(101));
+        h.AddContainer(101, "pve1", running: false);
+        await h.SyncAsync();
+        // 596: the proxy gave up waiting for the node; whether the start happened nobody can say (here: it did not).
+        h.Faults.SetErrorRate("POST", PveCalls.Start, 1.0, 596);
         var container = Container(101);
 
         var result = await h.ReconcileAsync(container);
+        h.Faults.SetErrorRate("POST", PveCalls.Start, 0, 596);
 
         Assert.Equal(After(h.Settings.TaskPollInterval), result);
         Assert.Equal(("False", Reasons.Observing), Ready(container));
@@ -167,40 +178,44 @@ public sealed class LxcContainerFailureTests : IDisposable
         {
             h.Clock.Advance(h.Settings.TaskPollInterval);
             var (again, calls) = await h.ReconcileCountingAsync(container);
-            Assert.Equal(["status pve1/101"], calls);
+            Assert.Equal([PveCalls.Status], calls);
             Assert.Equal(After(h.Settings.TaskPollInterval), again);
         }
 
-        Assert.Equal(1, h.Pve.CountOf("start"));
+        Assert.Equal(1, h.PowerActions("start"));
         h.Clock.Advance(h.Settings.TaskPollInterval);
         await h.ReconcileAsync(container);
-        Assert.Equal(2, h.Pve.CountOf("start"));
+        Assert.Equal(2, h.PowerActions("start"));
         Assert.NotNull(container.Status.Operation);
     }
 
     [Fact]
     public async Task An_unknown_outcome_that_did_happen_converges_without_a_second_start()
     {
-        h.Pve.AddContainer(101, "pve1", "stopped");
-        h.Sync();
-        h.Pve.FailNext(FakePveClient.Start, PveErrors.OutcomeUnknown(101));
+        h.AddContainer(101, "pve1", running: false);
+        await h.SyncAsync();
+        // PVE carried the start out, but its answer was lost on the way back (596 from the proxy).
+        h.Faults.SetErrorRate("POST", PveCalls.Start, 1.0, 596);
+        h.BeforePowerAction = (vmid, _) => h.Cluster.SetContainerStatus(vmid, running: true);
         var container = Container(101);
         await h.ReconcileAsync(container);
+        h.Faults.SetErrorRate("POST", PveCalls.Start, 0, 596);
+        h.BeforePowerAction = null;
 
-        h.Pve.Containers[101].Status = "running";
         h.Clock.Advance(h.Settings.TaskPollInterval);
         await h.ReconcileAsync(container);
 
         Assert.Equal(("True", Reasons.Running), Ready(container));
-        Assert.Equal(1, h.Pve.CountOf("start"));
+        Assert.Equal(1, h.PowerActions("start"));
     }
 
     [Fact]
     public async Task Forbidden_names_the_missing_privilege_stalls_and_warns()
     {
-        h.Pve.AddContainer(101, "pve1", "stopped");
-        h.Sync();
-        h.Pve.FailNext(FakePveClient.Start, PveErrors.Forbidden("/vms/101", "VM.PowerMgmt"));
+        // A token that may look but not act.
+        await using var h = await ContainerHarness.StartAsync(privileges: ["VM.Audit", "Sys.Audit"]);
+        h.AddContainer(101, "pve1", running: false);
+        await h.SyncAsync();
         var container = Container(101);
 
         var result = await h.ReconcileAsync(container);
@@ -220,9 +235,9 @@ public sealed class LxcContainerFailureTests : IDisposable
     [Fact]
     public async Task A_transient_error_is_progress_with_backoff_not_a_stall()
     {
-        h.Pve.AddContainer(101, "pve1", "stopped");
-        h.Sync();
-        h.Pve.FailNext(FakePveClient.Status, PveErrors.Transient());
+        h.AddContainer(101, "pve1", running: false);
+        await h.SyncAsync();
+        h.Faults.SetErrorRate("GET", PveCalls.Status, 1.0, 595); // the node is unreachable from the one we talk to
         var container = Container(101);
 
         var result = await h.ReconcileAsync(container);
@@ -231,19 +246,19 @@ public sealed class LxcContainerFailureTests : IDisposable
         Assert.Equal(("False", Reasons.ActionFailed), Ready(container));
         Assert.True(IsReconciling(container));
         Assert.False(IsStalled(container));
-        Assert.Equal(0, h.Pve.CountOf("start"));
+        Assert.Equal(0, h.PowerActions("start"));
     }
 
     [Fact]
     public async Task A_lock_seen_in_the_snapshot_blocks_the_action()
     {
-        h.Pve.AddContainer(101, "pve1", "stopped").Lock = "backup";
-        h.Sync();
+        h.AddContainer(101, "pve1", running: false).Lock = "backup";
+        await h.SyncAsync();
         var container = Container(101);
 
         var (result, calls) = await h.ReconcileCountingAsync(container);
 
-        Assert.Equal(["status pve1/101"], calls);
+        Assert.Equal([PveCalls.Status], calls);
         Assert.Equal(After(h.Settings.LockedRetry), result);
         Assert.Equal(("False", Reasons.Locked), Ready(container));
         Assert.Contains("backup", Condition(container, ConditionTypes.Ready).Message, StringComparison.Ordinal);
@@ -251,32 +266,32 @@ public sealed class LxcContainerFailureTests : IDisposable
         Assert.False(IsStalled(container));
         Assert.Equal(0, h.Connection.ActionSlots.InUse("pve1"));
 
-        h.Pve.Containers[101].Lock = null; // the backup ended
+        h.Cluster.SetLock(101, null); // the backup ended
         h.Clock.Advance(h.Settings.LockedRetry);
-        h.Sync();
+        await h.SyncAsync();
         await h.ReconcileAsync(container);
-        Assert.Equal(1, h.Pve.CountOf("start"));
+        Assert.Equal(1, h.PowerActions("start"));
     }
 
     [Fact]
     public async Task A_lock_only_status_current_shows_blocks_the_action_too()
     {
-        h.Pve.AddContainer(101, "pve1", "stopped");
-        h.Sync();
-        h.Pve.Containers[101].Lock = "migrate"; // newer than the snapshot
+        h.AddContainer(101, "pve1", running: false);
+        await h.SyncAsync();
+        h.Cluster.SetLock(101, "migrate"); // newer than the snapshot
         var container = Container(101);
 
         await h.ReconcileAsync(container);
 
         Assert.Equal(("False", Reasons.Locked), Ready(container));
-        Assert.Equal(0, h.Pve.CountOf("start"));
+        Assert.Equal(0, h.PowerActions("start"));
     }
 
     [Fact]
     public async Task A_locked_container_already_in_its_desired_state_is_ready()
     {
-        h.Pve.AddContainer(101, "pve1", "stopped").Lock = "backup";
-        h.Sync();
+        h.AddContainer(101, "pve1", running: false).Lock = "backup";
+        await h.SyncAsync();
         var container = Container(101, PowerState.Stopped);
 
         await h.ReconcileAsync(container);
@@ -291,8 +306,8 @@ public sealed class LxcContainerFailureTests : IDisposable
         var second = await StartedAsync(102);
         var elsewhere = await StartedAsync(201, "pve2"); // another node has its own slots
         Assert.Equal(2, h.Connection.ActionSlots.InUse("pve1"));
-        h.Pve.AddContainer(103, "pve1", "stopped");
-        h.Sync();
+        h.AddContainer(103, "pve1", running: false);
+        await h.SyncAsync();
         var third = Container(103);
 
         var (waiting, _) = await h.ReconcileCountingAsync(third);
@@ -301,7 +316,7 @@ public sealed class LxcContainerFailureTests : IDisposable
         Assert.Equal(("False", Reasons.WaitingForSlot), Ready(third));
         Assert.True(IsReconciling(third));
         Assert.Null(third.Status.Operation);
-        Assert.Equal(3, h.Pve.CountOf("start"));
+        Assert.Equal(3, h.PowerActions("start"));
         var writes = h.Writer.Writes.Count;
 
         for (var i = 0; i < 3; i++)
@@ -315,13 +330,13 @@ public sealed class LxcContainerFailureTests : IDisposable
         Assert.Equal(writes, h.Writer.Writes.Count);
 
         // The first task ends: its poll gives the slot back, and the waiting container takes it.
-        h.Pve.Finish(h.Pve.Issued[0]);
+        await h.EndTaskAsync(first);
         await h.ReconcileAsync(first);
         Assert.Equal(1, h.Connection.ActionSlots.InUse("pve1"));
         h.Clock.Advance(h.Settings.SlotWaitInterval);
         await h.ReconcileAsync(third);
 
-        Assert.Equal(4, h.Pve.CountOf("start"));
+        Assert.Equal(4, h.PowerActions("start"));
         Assert.Equal(("False", Reasons.Starting), Ready(third));
         Assert.Equal(2, h.Connection.ActionSlots.InUse("pve1"));
         Assert.NotNull(second.Status.Operation);
@@ -333,19 +348,19 @@ public sealed class LxcContainerFailureTests : IDisposable
     {
         await StartedAsync(101);
         await StartedAsync(102);
-        h.Pve.AddContainer(103, "pve1", "stopped");
-        h.Sync();
+        h.AddContainer(103, "pve1", running: false);
+        await h.SyncAsync();
         var third = Container(103);
         await h.ReconcileAsync(third);
         Assert.Equal(("False", Reasons.WaitingForSlot), Ready(third));
 
-        h.Pve.Containers[103].Status = "running"; // started by hand; the next sync shows it
+        h.Cluster.SetContainerStatus(103, running: true); // started by hand; the next sync shows it
         h.Clock.Advance(TimeSpan.FromSeconds(30));
-        h.Sync();
+        await h.SyncAsync();
         await h.ReconcileAsync(third);
 
         Assert.Equal(("True", Reasons.Running), Ready(third));
-        Assert.Equal(2, h.Pve.CountOf("start"));
+        Assert.Equal(2, h.PowerActions("start"));
     }
 
     [Fact]
@@ -353,18 +368,18 @@ public sealed class LxcContainerFailureTests : IDisposable
     {
         await StartedAsync(101);
         await StartedAsync(102);
-        h.Pve.AddContainer(103, "pve1", "stopped");
-        h.Sync();
+        h.AddContainer(103, "pve1", running: false);
+        await h.SyncAsync();
         var third = Container(103);
         await h.ReconcileAsync(third);
 
-        h.Pve.Containers[103].Status = "running"; // started by hand; the snapshot has not seen it yet
+        h.Cluster.SetContainerStatus(103, running: true); // started by hand; the snapshot has not seen it yet
         h.Connection.ActionSlots.Release("apps/web-101");
         var (_, calls) = await h.ReconcileCountingAsync(third);
 
-        Assert.Equal("status pve1/103", calls[0]);
-        Assert.DoesNotContain("start pve1/103", calls);
+        Assert.Contains(PveCalls.Status, calls);
+        Assert.Equal(0, h.Counters.PowerActions(103, "start"));
         Assert.Equal(("True", Reasons.Running), Ready(third));
-        Assert.Equal(2, h.Pve.CountOf("start"));
+        Assert.Equal(2, h.PowerActions("start"));
     }
 }

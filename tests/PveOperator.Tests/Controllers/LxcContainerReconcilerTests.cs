@@ -3,16 +3,17 @@ using PveOperator.Entities;
 using PveOperator.Proxmox;
 using PveOperator.Runtime;
 using static PveOperator.Tests.Controllers.ContainerHarness;
-using PveOperator.Tests.Controllers.Fakes;
 
 namespace PveOperator.Tests.Controllers;
 
 /// <summary>Locating a container, the steady state, and one power action from POST to its task's end.</summary>
-public sealed class LxcContainerReconcilerTests : IDisposable
+public sealed class LxcContainerReconcilerTests : IAsyncLifetime
 {
-    private readonly ContainerHarness h = new();
+    private ContainerHarness h = null!;
 
-    public void Dispose() => h.Dispose();
+    public async Task InitializeAsync() => h = await ContainerHarness.StartAsync();
+
+    public async Task DisposeAsync() => await h.DisposeAsync();
 
     [Fact]
     public async Task A_missing_provider_is_reported_as_not_ready_without_touching_pve()
@@ -33,8 +34,8 @@ public sealed class LxcContainerReconcilerTests : IDisposable
     [Fact]
     public async Task A_second_resource_for_a_claimed_container_is_a_conflict_and_costs_no_pve_call()
     {
-        h.Pve.AddContainer(101, "pve1", "running");
-        h.Sync();
+        h.AddContainer(101, "pve1", running: true);
+        await h.SyncAsync();
         var holder = h.Cached(Container(101, PowerState.Running, name: "web"));
         holder.Metadata.CreationTimestamp = new DateTime(2025, 3, 1, 11, 0, 0, DateTimeKind.Utc);
         await h.ReconcileAsync(holder);
@@ -61,7 +62,7 @@ public sealed class LxcContainerReconcilerTests : IDisposable
         h.Containers.Remove("apps/web-101");
         twin.Spec.DeletionPolicy = null;
         await h.ReconcileAsync(twin);
-        Assert.Equal(1, h.Pve.CountOf(FakePveClient.Shutdown));
+        Assert.Equal(1, h.PowerActions("shutdown"));
     }
 
     [Fact]
@@ -95,8 +96,8 @@ public sealed class LxcContainerReconcilerTests : IDisposable
     [Fact]
     public async Task A_pinned_node_outside_the_cluster_is_not_found_and_the_available_nodes_are_listed()
     {
-        h.Pve.AddContainer(101, "pve1", "stopped");
-        h.Sync();
+        h.AddContainer(101, "pve1", running: false);
+        await h.SyncAsync();
         var container = Container(101, node: "pve9");
 
         var (result, calls) = await h.ReconcileCountingAsync(container);
@@ -113,8 +114,8 @@ public sealed class LxcContainerReconcilerTests : IDisposable
     [Fact]
     public async Task A_vmid_on_no_node_is_not_found()
     {
-        h.Pve.AddContainer(101, "pve1", "running");
-        h.Sync();
+        h.AddContainer(101, "pve1", running: true);
+        await h.SyncAsync();
         var container = Container(999);
 
         var (result, calls) = await h.ReconcileCountingAsync(container);
@@ -130,9 +131,11 @@ public sealed class LxcContainerReconcilerTests : IDisposable
     [Fact]
     public async Task A_converged_running_container_costs_no_pve_call_and_no_status_write()
     {
-        h.Pve.AddContainer(101, "pve1", "running").Name = "web01";
-        h.Pve.Addresses[101] = Addresses.Of(("eth0", "BC:24:11:00:00:01", ["192.168.1.51/24"]));
-        h.Sync();
+        var ct = h.AddContainer(101, "pve1", running: true);
+        ct.Name = "web01";
+        Addresses.Lease(ct, "eth0", "BC:24:11:00:00:01", "192.168.1.51/24");
+        h.Cluster.AddContainer(ct);
+        await h.SyncAsync();
         var container = Container(101);
 
         var (first, _) = await h.ReconcileCountingAsync(container);
@@ -146,7 +149,7 @@ public sealed class LxcContainerReconcilerTests : IDisposable
         var writes = h.Writer.Writes.Count;
 
         h.Clock.Advance(TimeSpan.FromSeconds(30));
-        h.Sync();
+        await h.SyncAsync();
         var (_, calls) = await h.ReconcileCountingAsync(container);
 
         Assert.Empty(calls);
@@ -158,20 +161,20 @@ public sealed class LxcContainerReconcilerTests : IDisposable
     [Fact]
     public async Task A_converged_stopped_container_costs_no_pve_call_and_no_status_write()
     {
-        h.Pve.AddContainer(101, "pve1", "stopped");
-        h.Sync();
+        h.AddContainer(101, "pve1", running: false);
+        await h.SyncAsync();
         var container = Container(101, PowerState.Stopped);
 
         var (first, firstCalls) = await h.ReconcileCountingAsync(container);
 
-        Assert.Equal(["status pve1/101"], firstCalls); // nothing observed yet: confirm once
+        Assert.Equal([PveCalls.Status], firstCalls); // nothing observed yet: confirm once
         Assert.Equal(After(h.Settings.ResyncInterval), first);
         Assert.Equal(("True", Reasons.Stopped), Ready(container));
         Assert.False(container.Status.Running);
         var writes = h.Writer.Writes.Count;
 
         h.Clock.Advance(TimeSpan.FromMinutes(1));
-        h.Sync();
+        await h.SyncAsync();
         var (second, calls) = await h.ReconcileCountingAsync(container);
 
         Assert.Empty(calls);
@@ -182,18 +185,21 @@ public sealed class LxcContainerReconcilerTests : IDisposable
     [Fact]
     public async Task A_stopped_container_that_should_run_is_started_once_and_the_upid_is_stored_before_anything_else()
     {
-        h.Pve.AddContainer(101, "pve1", "stopped");
-        h.Sync();
+        h.AddContainer(101, "pve1", running: false);
+        await h.SyncAsync();
         var container = Container(101, PowerState.Running);
 
         var (result, calls) = await h.ReconcileCountingAsync(container);
 
-        Assert.Equal(["status pve1/101", "start pve1/101"], calls);
+        Assert.Equal([PveCalls.Status, PveCalls.Start], calls);
         Assert.Equal(After(h.Settings.TaskPollInterval), result);
-        var upid = Assert.Single(h.Pve.Issued);
         var pending = container.Status.Operation;
         Assert.NotNull(pending);
-        Assert.Equal((upid.Raw, OperationType.Start, 1L), (pending.Upid, pending.Type, pending.Generation));
+        Assert.Equal((OperationType.Start, 1L), (pending.Type, pending.Generation));
+        var upid = Upid.Parse(pending.Upid!);
+        var task = await h.TaskStatusAsync(upid.Raw); // a task PVE knows: the start it received
+        Assert.Equal(("vzstart", "101", "pve1"), (task.Type, task.Id, upid.Node));
+        Assert.Equal(1, h.Counters.PowerActions(101, "start"));
         Assert.Equal(h.Clock.GetUtcNow().UtcDateTime, pending.StartedAt);
         Assert.Equal(("False", Reasons.Starting), Ready(container));
         Assert.True(IsReconciling(container));
@@ -204,7 +210,7 @@ public sealed class LxcContainerReconcilerTests : IDisposable
         // again), then the status with the UPID, then the event: a crash after the POST cannot lose the task.
         var entries = h.Journal.Entries.ToList();
         var recorded = entries.FindIndex(e => e.StartsWith("write", StringComparison.Ordinal) && e.Contains("\"operation\"", StringComparison.Ordinal));
-        var posted = h.Journal.IndexOf("pve start");
+        var posted = h.Journal.IndexOf("pve start 101");
         var stored = entries.FindIndex(e => e.StartsWith("write", StringComparison.Ordinal) && e.Contains(upid.Raw, StringComparison.Ordinal));
         var announced = h.Journal.IndexOf("event Normal Starting");
         Assert.True(recorded >= 0 && recorded < posted && posted < stored && stored < announced, string.Join("\n", h.Journal.Entries));
@@ -216,8 +222,8 @@ public sealed class LxcContainerReconcilerTests : IDisposable
     [Fact]
     public async Task A_running_task_is_only_polled_and_never_sent_again()
     {
-        h.Pve.AddContainer(101, "pve1", "stopped");
-        h.Sync();
+        h.AddContainer(101, "pve1", running: false);
+        await h.SyncAsync();
         var container = Container(101);
         await h.ReconcileAsync(container);
         var writes = h.Writer.Writes.Count;
@@ -225,14 +231,14 @@ public sealed class LxcContainerReconcilerTests : IDisposable
         for (var i = 0; i < 3; i++)
         {
             h.Clock.Advance(h.Settings.TaskPollInterval);
-            h.Sync();
+            await h.SyncAsync();
             var (result, calls) = await h.ReconcileCountingAsync(container);
 
-            Assert.Equal([$"task {h.Pve.Issued[0].Raw}"], calls);
+            Assert.Equal([PveCalls.Task], calls);
             Assert.Equal(After(h.Settings.TaskPollInterval), result);
         }
 
-        Assert.Equal(1, h.Pve.CountOf("start"));
+        Assert.Equal(1, h.PowerActions("start"));
         Assert.Equal(writes, h.Writer.Writes.Count);
         Assert.Equal(("False", Reasons.Starting), Ready(container));
     }
@@ -240,33 +246,33 @@ public sealed class LxcContainerReconcilerTests : IDisposable
     [Fact]
     public async Task After_a_restart_the_pending_task_is_resumed_and_holds_its_slot()
     {
-        h.Pve.AddContainer(101, "pve1", "stopped");
-        h.Sync();
+        h.AddContainer(101, "pve1", running: false);
+        await h.SyncAsync();
         var container = Container(101);
         await h.ReconcileAsync(container);
 
-        h.Connect(); // the operator restarted: memory and slots are gone, the status kept the UPID
+        await h.ConnectAsync(); // the operator restarted: memory and slots are gone, the status kept the UPID
         var (result, calls) = await h.ReconcileCountingAsync(container);
 
-        Assert.Equal([$"task {h.Pve.Issued[0].Raw}"], calls);
+        Assert.Equal([PveCalls.Task], calls);
         Assert.Equal(After(h.Settings.TaskPollInterval), result);
         Assert.Equal(1, h.Connection.ActionSlots.InUse("pve1"));
-        Assert.Equal(1, h.Pve.CountOf("start"));
+        Assert.Equal(1, h.PowerActions("start"));
     }
 
     [Fact]
     public async Task A_finished_task_is_cleared_and_the_container_re_read_even_though_the_snapshot_lags()
     {
-        h.Pve.AddContainer(101, "pve1", "stopped");
-        h.Sync();
+        h.AddContainer(101, "pve1", running: false);
+        await h.SyncAsync();
         var container = Container(101);
         await h.ReconcileAsync(container);
-        h.Pve.Finish(h.Pve.Issued[0]);
+        await h.EndTaskAsync(container);
         h.Clock.Advance(TimeSpan.FromSeconds(2));
 
         var (result, calls) = await h.ReconcileCountingAsync(container); // the snapshot still says stopped
 
-        Assert.Equal([$"task {h.Pve.Issued[0].Raw}", "status pve1/101", "addresses pve1/101"], calls);
+        Assert.Equal([PveCalls.Config, PveCalls.Interfaces, PveCalls.Status, PveCalls.Task], calls);
         Assert.Null(container.Status.Operation);
         Assert.Equal(("True", Reasons.Running), Ready(container));
         Assert.Null(FindCondition(container, ConditionTypes.Reconciling));
@@ -278,20 +284,20 @@ public sealed class LxcContainerReconcilerTests : IDisposable
         // Until the snapshot has caught up, the fresh read wins: no "correcting" the container just started.
         h.Clock.Advance(TimeSpan.FromSeconds(3));
         var (_, again) = await h.ReconcileCountingAsync(container);
-        Assert.Contains("status pve1/101", again);
-        Assert.Equal(1, h.Pve.CountOf("start"));
+        Assert.Contains(PveCalls.Status, again);
+        Assert.Equal(1, h.PowerActions("start"));
         Assert.Equal(("True", Reasons.Running), Ready(container));
     }
 
     [Fact]
     public async Task A_task_the_node_forgot_is_dropped_and_the_container_re_observed()
     {
-        h.Pve.AddContainer(101, "pve1", "stopped");
-        h.Sync();
+        h.AddContainer(101, "pve1", running: false);
+        await h.SyncAsync();
         var container = Container(101);
         await h.ReconcileAsync(container);
-        h.Pve.Containers[101].Status = "running"; // it did start ...
-        h.Pve.Tasks.Clear();                       // ... but the node rebooted and forgot the task
+        await h.EndTaskAsync(container);  // it did start ...
+        h.Faults.ForgetTasks = true;      // ... but the node rebooted and forgot the task
         h.Clock.Advance(TimeSpan.FromSeconds(2));
 
         await h.ReconcileAsync(container);
@@ -299,17 +305,22 @@ public sealed class LxcContainerReconcilerTests : IDisposable
         Assert.Null(container.Status.Operation);
         Assert.Equal(("True", Reasons.Running), Ready(container));
         Assert.Equal(0, h.Connection.ActionSlots.InUse("pve1"));
-        Assert.Equal(1, h.Pve.CountOf("start"));
+        Assert.Equal(1, h.PowerActions("start"));
     }
 
+    /// <summary>
+    /// The CT takes 90 s to shut down by itself, so PVE's task shows which timeout and forceStop it was given: it ends
+    /// after the timeout (killed, or failed without forceStop) or after the 90 s the CT needed (graceful).
+    /// </summary>
     [Theory]
-    [InlineData(null, null, "timeout=60 forceStop=True")]
-    [InlineData(120, false, "timeout=120 forceStop=False")]
-    [InlineData(0, true, "timeout=0 forceStop=True")]
-    public async Task A_running_container_that_should_stop_is_shut_down_as_the_spec_says(int? timeout, bool? forceStop, string expected)
+    [InlineData(null, null, 60, true)]   // defaults: 60 s, then killed
+    [InlineData(120, false, 90, true)]   // graceful within the timeout
+    [InlineData(0, true, 0, true)]       // killed at once
+    [InlineData(30, false, 30, false)]   // not killed: PVE gives up, the CT keeps running
+    public async Task A_running_container_that_should_stop_is_shut_down_as_the_spec_says(int? timeout, bool? forceStop, int taskEndsAfterSeconds, bool stops)
     {
-        h.Pve.AddContainer(101, "pve1", "running");
-        h.Sync();
+        h.AddContainer(101, "pve1", running: true).ShutdownDuration = TimeSpan.FromSeconds(90);
+        await h.SyncAsync();
         var container = Container(101, PowerState.Stopped);
         if (timeout is not null || forceStop is not null)
         {
@@ -318,52 +329,58 @@ public sealed class LxcContainerReconcilerTests : IDisposable
 
         var (result, calls) = await h.ReconcileCountingAsync(container);
 
-        Assert.Equal(["status pve1/101", $"shutdown pve1/101 {expected}"], calls);
+        Assert.Equal([PveCalls.Status, PveCalls.Shutdown], calls);
         Assert.Equal(After(h.Settings.TaskPollInterval), result);
         Assert.Equal(OperationType.Shutdown, container.Status.Operation?.Type);
         Assert.Equal(("False", Reasons.Stopping), Ready(container));
 
-        h.Pve.Finish(h.Pve.Issued[0]);
+        var upid = container.Status.Operation!.Upid!;
+        h.Clock.Advance(ContainerHarness.TaskDuration + TimeSpan.FromSeconds(taskEndsAfterSeconds) - TimeSpan.FromSeconds(1));
+        Assert.True((await h.TaskStatusAsync(upid)).IsRunning, "the shutdown ended before its timeout");
+        h.Clock.Advance(TimeSpan.FromSeconds(1));
+        var task = await h.TaskEndedAsync(upid);
         await h.ReconcileAsync(container);
 
-        Assert.Equal(("True", Reasons.Stopped), Ready(container));
-        Assert.False(container.Status.Running);
+        Assert.Equal(stops, task.Succeeded);
+        Assert.Equal(!stops, h.Cluster.GetContainer(101)!.Running);
+        Assert.Equal(stops ? ("True", Reasons.Stopped) : ("False", Reasons.TaskFailed), Ready(container));
         Assert.Null(container.Status.Operation);
     }
 
     [Fact]
     public async Task The_status_follows_a_container_that_migrated()
     {
-        h.Pve.AddContainer(101, "pve1", "running");
-        h.Sync();
+        h.AddContainer(101, "pve1", running: true);
+        await h.SyncAsync();
         var container = Container(101);
         await h.ReconcileAsync(container);
         Assert.Equal("pve1", container.Status.Node);
 
-        h.Pve.Containers[101].Node = "pve2";
+        h.Cluster.MigrateContainer(101, "pve2");
         h.Clock.Advance(TimeSpan.FromSeconds(30));
-        h.Sync();
-        var (_, calls) = await h.ReconcileCountingAsync(container);
+        await h.SyncAsync();
+        h.Counters.Reset();
+        await h.ReconcileAsync(container);
 
         Assert.Equal("pve2", container.Status.Node);
         Assert.Equal(("True", Reasons.Running), Ready(container));
         Assert.Contains("pve2", Condition(container, ConditionTypes.Ready).Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(calls, c => c.Contains("pve1", StringComparison.Ordinal));
+        Assert.Equal(0, h.Counters.MaxInFlightPerNode("pve1")); // nothing asked of the node it left
     }
 
     [Fact]
     public async Task A_container_moved_away_from_its_pinned_node_is_not_found_there()
     {
-        h.Pve.AddContainer(101, "pve2", "running");
-        h.Sync();
+        h.AddContainer(101, "pve2", running: true);
+        await h.SyncAsync();
         var container = Container(101, node: "pve1");
 
         var (result, calls) = await h.ReconcileCountingAsync(container);
 
-        Assert.Equal(["status pve1/101"], calls);
+        Assert.Equal([PveCalls.Status], calls);
         Assert.Equal(("False", Reasons.NotFound), Ready(container));
         Assert.True(IsStalled(container));
         Assert.Equal(After(h.Settings.NotFoundRetry), result);
-        Assert.Equal(0, h.Pve.CountOf("start"));
+        Assert.Equal(0, h.PowerActions("start"));
     }
 }

@@ -9,20 +9,24 @@ using PveOperator.Proxmox;
 using PveOperator.Runtime;
 using PveOperator.Tests.Controllers.Fakes;
 using PveOperator.Tests.Proxmox;
+using PveSimulator;
 
 namespace PveOperator.Tests.Controllers;
 
-public sealed class ProxmoxProviderReconcilerTests : IDisposable
+/// <summary>The provider reconciler against the in-process simulator, sharing its fake clock.</summary>
+public sealed class ProxmoxProviderReconcilerTests : IAsyncLifetime
 {
     private const string ProviderName = "lab";
     private const string SecretNamespace = "pve-system";
     private const string SecretName = "pve-token";
+    private const string TokenId = "operator@pve!k8s";
     private const string SecretValue = "5f0c3d1e-8a7b-4c2d-9e6f-0a1b2c3d4e5f";
+    private const string RotatedSecret = "0e9d8c7b-6a5f-4e3d-2c1b-0a9f8e7d6c5b";
     private const string Fingerprint = "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89";
 
     private readonly FakeTimeProvider clock = new(new DateTimeOffset(2025, 3, 1, 12, 0, 0, TimeSpan.Zero));
     private readonly ProviderRegistry registry = new(retiredConnectionGrace: TimeSpan.Zero);
-    private readonly FakePveClientFactory factory = new();
+    private readonly SimulatorClientFactory factory;
     private readonly FakeSecretReader secrets = new();
     private readonly FakeStatusWriter<V1Alpha1ProxmoxProvider, ProxmoxProviderStatus> writer = new();
     private readonly FakeEventRecorder events = new();
@@ -30,31 +34,63 @@ public sealed class ProxmoxProviderReconcilerTests : IDisposable
     private readonly CapturingLogger log = new();
     private readonly ILoggerFactory loggerFactory;
     private readonly ProxmoxProviderReconciler reconciler;
+    private PveSimulatorServer server = null!;
 
     public ProxmoxProviderReconcilerTests()
     {
         loggerFactory = LoggerFactory.Create(b => b.AddProvider(log).SetMinimumLevel(LogLevel.Trace));
+        factory = new SimulatorClientFactory(loggerFactory);
         reconciler = new ProxmoxProviderReconciler(registry, factory, secrets, writer, events, notifier.Channel,
             new ContainerControllerSettings(), new ProviderMetrics(Prometheus.Metrics.NewCustomRegistry()), clock, loggerFactory.CreateLogger<ProxmoxProviderReconciler>());
         secrets.Put(SecretNamespace, SecretName, "secret", SecretValue);
     }
 
-    public void Dispose()
+    public Task InitializeAsync() => StartSimulatorAsync(clusterName: "lab", "pve1", "pve2");
+
+    public async Task DisposeAsync()
     {
         registry.Dispose();
+        foreach (var (_, client) in factory.Created)
+        {
+            client.Dispose();
+        }
+
+        await server.DisposeAsync();
         loggerFactory.Dispose();
     }
 
-    private static V1Alpha1ProxmoxProvider Provider(Action<ProxmoxProviderSpec>? edit = null)
+    private SimulatedCluster Cluster => server.Cluster;
+
+    private RequestCounters Counters => server.Counters;
+
+    /// <summary>A simulator on the test's clock with the operator's token; refreshes /cluster/resources every 10 s of it.</summary>
+    private async Task StartSimulatorAsync(string? clusterName, params string[] nodes)
+    {
+        if (server is not null)
+        {
+            await server.DisposeAsync();
+        }
+
+        server = await PveSimulatorServer.StartAsync(new SimulatorOptions { ClusterName = clusterName, TimeProvider = clock });
+        for (var i = 0; i < nodes.Length; i++)
+        {
+            server.Cluster.AddNode(nodes[i], $"10.0.0.{i + 11}");
+        }
+
+        server.Cluster.AddAdministratorToken(TokenId, SecretValue);
+    }
+
+    private V1Alpha1ProxmoxProvider Provider(Action<ProxmoxProviderSpec>? edit = null)
     {
         var provider = new V1Alpha1ProxmoxProvider
         {
             Metadata = new V1ObjectMeta { Name = ProviderName, Generation = 1, Uid = "uid-lab" },
             Spec = new ProxmoxProviderSpec
             {
-                Url = "https://pve.example.com:8006",
-                TokenId = "operator@pve!k8s",
+                Url = server.BaseUrl.ToString(),
+                TokenId = TokenId,
                 SecretRef = new SecretKeyReference { Namespace = SecretNamespace, Name = SecretName },
+                Tls = new ProviderTlsSpec { Fingerprint = server.CertificateFingerprint },
             },
         };
         edit?.Invoke(provider.Spec);
@@ -81,7 +117,7 @@ public sealed class ProxmoxProviderReconcilerTests : IDisposable
         Assert.Contains("cluster lab", ready.Message, StringComparison.Ordinal);
         Assert.Null(ConditionList.Find(status.Conditions, ConditionTypes.Reconciling));
         Assert.Null(ConditionList.Find(status.Conditions, ConditionTypes.Stalled));
-        Assert.Equal("8.3.2", status.Version);
+        Assert.Equal("8.4.1", status.Version); // what the simulator's PVE 8 reports
         Assert.Equal("lab", status.ClusterName);
         Assert.Equal("pve1,pve2", status.NodeNames);
         Assert.Equal([("pve1", true, "10.0.0.11"), ("pve2", true, "10.0.0.12")],
@@ -101,7 +137,7 @@ public sealed class ProxmoxProviderReconcilerTests : IDisposable
     [Fact]
     public async Task A_standalone_node_is_its_own_cluster_name()
     {
-        factory.Setup = c => c.ClusterStatus = FakePveClient.Standalone("pve");
+        await StartSimulatorAsync(clusterName: null, "pve");
         var provider = Provider();
 
         await ReconcileAsync(provider);
@@ -121,11 +157,11 @@ public sealed class ProxmoxProviderReconcilerTests : IDisposable
 
         Assert.Equal(ReconcileResult.RequeueAfter(TimeSpan.FromSeconds(90)), await ReconcileAsync(provider));
         clock.Advance(TimeSpan.FromSeconds(90));
-        factory.Last.ClusterStatus = FakePveClient.Clustered("lab", "pve1", "pve2", "pve3");
+        Cluster.AddNode("pve3", "10.0.0.13");
         Assert.Equal(ReconcileResult.RequeueAfter(TimeSpan.FromSeconds(90)), await ReconcileAsync(provider));
 
-        Assert.Equal([FakePveClient.Init, FakePveClient.ClusterResourcesOp, FakePveClient.ClusterStatusOp, FakePveClient.ClusterResourcesOp],
-            factory.Last.Calls);
+        // The first sync initialises (version and cluster status); later ones refresh the cluster status only.
+        Assert.Equal([(PveCalls.ClusterResources, 2L), (PveCalls.ClusterStatus, 2L), (PveCalls.Version, 1L)], Counters.Snapshot().Select(c => (c.Key, c.Value)));
         Assert.Equal("pve1,pve2,pve3", provider.Status.NodeNames);
         Assert.True(registry.TryGet(ProviderName, out var connection) && connection.Nodes.Contains("pve3"));
         Assert.Equal(clock.GetUtcNow().UtcDateTime, provider.Status.LastSyncTime);
@@ -175,17 +211,15 @@ public sealed class ProxmoxProviderReconcilerTests : IDisposable
             case "two tls modes":
                 return Provider(s => s.Tls = new ProviderTlsSpec { InsecureSkipVerify = true, Fingerprint = Fingerprint });
             case "401":
-                factory.Setup = c => c.FailAlways(FakePveClient.Init, PveErrors.Unauthorized());
+                Cluster.RemoveToken(TokenId); // deleted in PVE
                 return Provider();
             case "403":
-                factory.Setup = c => c.FailAlways(FakePveClient.Init, PveErrors.Forbidden("/", "Sys.Audit"));
+                Cluster.AddToken(TokenId, SecretValue, "VM.Audit", "VM.PowerMgmt");
                 return Provider();
             case "tls":
-                factory.Setup = c => c.FailAlways(FakePveClient.Init, PveErrors.Tls());
-                return Provider();
+                return Provider(s => s.Tls = new ProviderTlsSpec { Fingerprint = Fingerprint }); // another server's certificate
             case "unreachable":
-                factory.Setup = c => c.FailAlways(FakePveClient.Init, PveErrors.Transient());
-                return Provider();
+                return Provider(s => s.Url = $"https://127.0.0.1:{ClosedPort()}");
             default:
                 throw new ArgumentOutOfRangeException(nameof(failure), failure, null);
         }
@@ -245,7 +279,7 @@ public sealed class ProxmoxProviderReconcilerTests : IDisposable
     [Fact]
     public async Task Permission_denied_names_the_missing_privilege_and_path()
     {
-        factory.Setup = c => c.FailAlways(FakePveClient.Init, PveErrors.Forbidden("/", "Sys.Audit"));
+        Cluster.AddToken(TokenId, SecretValue, "VM.Audit", "VM.PowerMgmt");
         var provider = Provider();
 
         await ReconcileAsync(provider);
@@ -260,9 +294,8 @@ public sealed class ProxmoxProviderReconcilerTests : IDisposable
     {
         var provider = Provider();
         await ReconcileAsync(provider);
-        var client = factory.Last;
-
-        client.FailAlways(FakePveClient.ClusterStatusOp, PveErrors.Transient());
+        // 595: the node we talk to cannot reach the cluster (after the client's own retries).
+        server.Faults.SetErrorRate("GET", PveCalls.ClusterStatus, 1.0, 595);
         for (var failed = 1; failed < ProxmoxProviderReconciler.UnreachableAfterFailedSyncs; failed++)
         {
             // A lost sync or two leave the provider (and so every container) Ready on the last snapshot.
@@ -279,10 +312,10 @@ public sealed class ProxmoxProviderReconcilerTests : IDisposable
 
         Assert.Equal([ProviderName, ProviderName], notifier.ProvidersChanged);
         Assert.Equal(("False", Reasons.Unreachable), (Condition(provider.Status, ConditionTypes.Ready).Status, Condition(provider.Status, ConditionTypes.Ready).Reason));
-        Assert.Equal("8.3.2", provider.Status.Version); // what was last known stays visible
+        Assert.Equal("8.4.1", provider.Status.Version); // what was last known stays visible
         Assert.Single(events.Warnings);
 
-        client.Heal(FakePveClient.ClusterStatusOp);
+        server.Faults.SetErrorRate("GET", PveCalls.ClusterStatus, 0, 595);
         clock.Advance(TimeSpan.FromSeconds(30));
         await ReconcileAsync(provider);
 
@@ -304,14 +337,15 @@ public sealed class ProxmoxProviderReconcilerTests : IDisposable
         await ReconcileAsync(provider);
         Assert.Single(factory.Created);
 
-        secrets.Put(SecretNamespace, SecretName, "secret", "0e9d8c7b-6a5f-4e3d-2c1b-0a9f8e7d6c5b");
+        Cluster.AddAdministratorToken(TokenId, RotatedSecret); // the token's secret was regenerated in PVE ...
+        secrets.Put(SecretNamespace, SecretName, "secret", RotatedSecret); // ... and the Secret updated
         await ReconcileAsync(provider);
 
         Assert.Equal(2, factory.Created.Count);
         Assert.NotEqual(factory.Created[0].Settings, factory.Created[1].Settings);
-        Assert.True(first.Disposed);
-        Assert.False(factory.Last.Disposed);
-        Assert.Equal(1, factory.Last.CountOf(FakePveClient.Init));
+        await AssertDisposedAsync(first);
+        Assert.NotNull(await factory.Last.GetVersionAsync());
+        Assert.Equal(3, Counters.Get(PveCalls.Version)); // each client initialised once, plus the check just above
         Assert.True(registry.TryGet(ProviderName, out var connection));
         Assert.Same(factory.Last.Nodes, connection.Nodes);
         Assert.True(connection.IsReady);
@@ -320,13 +354,13 @@ public sealed class ProxmoxProviderReconcilerTests : IDisposable
     [Fact]
     public async Task A_rotated_secret_ends_an_authentication_failure()
     {
-        factory.Setup = c => c.FailAlways(FakePveClient.Init, PveErrors.Unauthorized());
+        Cluster.RemoveToken(TokenId);
         var provider = Provider();
         await ReconcileAsync(provider);
         Assert.Equal(Reasons.AuthenticationFailed, Condition(provider.Status, ConditionTypes.Ready).Reason);
 
-        factory.Setup = _ => { };
-        secrets.Put(SecretNamespace, SecretName, "secret", "0e9d8c7b-6a5f-4e3d-2c1b-0a9f8e7d6c5b");
+        Cluster.AddAdministratorToken(TokenId, RotatedSecret); // a new token secret, in PVE and in the Secret
+        secrets.Put(SecretNamespace, SecretName, "secret", RotatedSecret);
         await ReconcileAsync(provider);
 
         Assert.Equal(("True", Reasons.Connected), (Condition(provider.Status, ConditionTypes.Ready).Status, Condition(provider.Status, ConditionTypes.Ready).Reason));
@@ -337,30 +371,26 @@ public sealed class ProxmoxProviderReconcilerTests : IDisposable
     [Fact]
     public async Task Snapshot_changes_wake_only_the_containers_that_changed()
     {
-        factory.Setup = c =>
-        {
-            c.AddContainer(101, "pve1", "running");
-            c.AddContainer(102, "pve1", "stopped");
-            c.AddContainer(103, "pve2", "running");
-            c.AddContainer(104, "pve2", "running");
-        };
+        Cluster.AddContainer(new SimContainer { Vmid = 101, Node = "pve1", Running = true });
+        Cluster.AddContainer(new SimContainer { Vmid = 102, Node = "pve1" });
+        Cluster.AddContainer(new SimContainer { Vmid = 103, Node = "pve2", Running = true });
+        Cluster.AddContainer(new SimContainer { Vmid = 104, Node = "pve2", Running = true });
         var provider = Provider();
         await ReconcileAsync(provider);
         Assert.Equal([ProviderName], notifier.ProvidersChanged);
         Assert.Empty(notifier.ContainersChangedCalls);
         notifier.Clear();
-        var client = factory.Last;
 
         clock.Advance(TimeSpan.FromSeconds(30));
         await ReconcileAsync(provider);
         Assert.Empty(notifier.ProvidersChanged);
         Assert.Empty(notifier.ContainersChangedCalls); // nothing changed, nobody woken
 
-        client.Containers[102].Status = "running";   // started
-        client.Containers[103].Node = "pve1";        // migrated
-        client.Containers[104].Lock = "backup";      // locked
-        client.Containers.Remove(101);               // destroyed
-        client.AddContainer(105, "pve2", "stopped"); // created
+        Cluster.SetContainerStatus(102, running: true);                  // started
+        Cluster.MigrateContainer(103, "pve1");                            // migrated
+        Cluster.SetLock(104, "backup");                                   // locked
+        Cluster.RemoveContainer(101);                                     // destroyed
+        Cluster.AddContainer(new SimContainer { Vmid = 105, Node = "pve2" }); // created
         clock.Advance(TimeSpan.FromSeconds(30));
         await ReconcileAsync(provider);
 
@@ -383,7 +413,7 @@ public sealed class ProxmoxProviderReconcilerTests : IDisposable
 
         Assert.Equal(ReconcileResult.Done, result);
         Assert.False(registry.TryGet(ProviderName, out _));
-        Assert.True(factory.Last.Disposed);
+        await AssertDisposedAsync(factory.Last);
         Assert.Equal([ProviderName], notifier.ProvidersChanged);
     }
 
@@ -392,6 +422,22 @@ public sealed class ProxmoxProviderReconcilerTests : IDisposable
     {
         Assert.Equal(ReconcileResult.Done, await reconciler.FinalizeAsync(Provider(), CancellationToken.None));
         Assert.Empty(registry.Names);
+    }
+
+    /// <summary>A port on loopback that nothing listens on: connecting is refused.</summary>
+    private static int ClosedPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>A disposed client sends nothing any more.</summary>
+    private async Task AssertDisposedAsync(PveClient client)
+    {
+        var before = Counters.Total;
+        await Assert.ThrowsAnyAsync<Exception>(() => client.GetVersionAsync());
+        Assert.Equal(before, Counters.Total);
     }
 
     private void AssertSecretNeverShown()

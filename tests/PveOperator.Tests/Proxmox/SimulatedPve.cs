@@ -96,20 +96,12 @@ internal sealed class SimulatedPve : IAsyncDisposable
     }
 
     /// <summary>Polls the task (on the node of its UPID) until it ended.</summary>
-    public static async Task<PveTaskStatus> WaitAsync(IPveClient client, Upid upid)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while (true)
+    public static Task<PveTaskStatus> WaitAsync(IPveClient client, Upid upid) =>
+        Eventually.ValueAsync(async () =>
         {
             var status = await client.GetTaskStatusAsync(upid);
-            if (!status.IsRunning)
-            {
-                return status;
-            }
-            Assert.True(DateTime.UtcNow < deadline, $"task {upid} still running");
-            await Task.Delay(20);
-        }
-    }
+            return status.IsRunning ? null : status;
+        }, $"task {upid} ended", TimeSpan.FromSeconds(15));
 
     public async ValueTask DisposeAsync()
     {

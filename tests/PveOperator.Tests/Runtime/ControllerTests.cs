@@ -32,7 +32,7 @@ public sealed class ControllerTests : IAsyncDisposable
         await stop.CancelAsync();
         await abort.CancelAsync();
         await stopInformers.CancelAsync();
-        await Task.WhenAll(running).WaitAsync(Eventually.Timeout);
+        await Task.WhenAll(running).WaitAsync(Eventually.DefaultTimeout);
         stop.Dispose();
         abort.Dispose();
         stopInformers.Dispose();
@@ -46,7 +46,7 @@ public sealed class ControllerTests : IAsyncDisposable
 
         Start(NewController());
 
-        await Eventually.True(() => reconciler.Reconciled.Count == 1);
+        await Eventually.TrueAsync(() => reconciler.Reconciled.Count == 1);
         Assert.Equal(9, reconciler.Reconciled.Single().Spec.Size);
         Assert.Equal(1, client.Gets);
     }
@@ -59,7 +59,7 @@ public sealed class ControllerTests : IAsyncDisposable
 
         Start(controller);
 
-        await Eventually.True(() => Reconciles("success") == 1);
+        await Eventually.TrueAsync(() => Reconciles("success") == 1);
         Assert.Empty(reconciler.Reconciled);
     }
 
@@ -69,12 +69,12 @@ public sealed class ControllerTests : IAsyncDisposable
         server.Create("a");
         client.Put(Sized("a", 1));
         Start(NewController());
-        await Eventually.True(() => reconciler.Reconciled.Count == 1);
+        await Eventually.TrueAsync(() => reconciler.Reconciled.Count == 1);
 
         client.Put(Sized("a", 2));
         server.Update("a", 2);
 
-        await Eventually.True(() => reconciler.Reconciled.Count == 2);
+        await Eventually.TrueAsync(() => reconciler.Reconciled.Count == 2);
         Assert.Equal(2, reconciler.Reconciled.Last().Spec.Size);
     }
 
@@ -86,14 +86,20 @@ public sealed class ControllerTests : IAsyncDisposable
         server.Create("a");
         client.Put(Sized("a", 1));
         Start(NewController(options => options.IgnoreStatusOnlyUpdates = ignore));
-        await Eventually.True(() => reconciler.Reconciled.Count == 1);
+        await Eventually.TrueAsync(() => reconciler.Reconciled.Count == 1);
 
         server.TouchStatus("a");
-        await Task.Delay(100);
-        Assert.Equal(ignore ? 1 : 2, reconciler.Reconciled.Count);
+        if (ignore)
+        {
+            await Eventually.ConsistentlyAsync(() => reconciler.Reconciled.Count == 1, "a status-only update is not reconciled", Eventually.BriefWhile);
+        }
+        else
+        {
+            await Eventually.TrueAsync(() => reconciler.Reconciled.Count == 2, "a status-only update is reconciled");
+        }
 
         server.Update("a", 2);
-        await Eventually.True(() => reconciler.Reconciled.Count == (ignore ? 2 : 3), "a spec change is always reconciled");
+        await Eventually.TrueAsync(() => reconciler.Reconciled.Count == (ignore ? 2 : 3), "a spec change is always reconciled");
     }
 
     [Fact]
@@ -104,14 +110,13 @@ public sealed class ControllerTests : IAsyncDisposable
         reconciler.OnReconcile = (_, _) => Task.FromResult(
             reconciler.Reconciled.Count == 1 ? ReconcileResult.RequeueAfter(TimeSpan.FromSeconds(30)) : ReconcileResult.Done);
         Start(NewController());
-        await Eventually.True(() => Reconciles("requeue_after") == 1);
+        await Eventually.TrueAsync(() => Reconciles("requeue_after") == 1);
 
         clock.Advance(TimeSpan.FromSeconds(29));
-        await Task.Delay(50);
-        Assert.Single(reconciler.Reconciled);
+        await Eventually.ConsistentlyAsync(() => reconciler.Reconciled.Count == 1, "no reconcile before the delay", Eventually.BriefWhile);
 
         clock.Advance(TimeSpan.FromSeconds(1));
-        await Eventually.True(() => Reconciles("success") == 1);
+        await Eventually.TrueAsync(() => Reconciles("success") == 1);
         Assert.Equal(2, reconciler.Reconciled.Count);
     }
 
@@ -124,15 +129,14 @@ public sealed class ControllerTests : IAsyncDisposable
             reconciler.Reconciled.Count <= 2 ? ReconcileResult.Requeue : ReconcileResult.Done);
         Start(NewController());
 
-        await Eventually.True(() => Reconciles("requeue") == 1);
+        await Eventually.TrueAsync(() => Reconciles("requeue") == 1);
         clock.Advance(TimeSpan.FromMilliseconds(5));
-        await Eventually.True(() => Reconciles("requeue") == 2);
+        await Eventually.TrueAsync(() => Reconciles("requeue") == 2);
         clock.Advance(TimeSpan.FromMilliseconds(9));
-        await Task.Delay(50);
-        Assert.Equal(2, reconciler.Reconciled.Count);
+        await Eventually.ConsistentlyAsync(() => reconciler.Reconciled.Count == 2, "no retry before the backoff", Eventually.BriefWhile);
 
         clock.Advance(TimeSpan.FromMilliseconds(1));
-        await Eventually.True(() => Reconciles("success") == 1);
+        await Eventually.TrueAsync(() => Reconciles("success") == 1);
     }
 
     [Fact]
@@ -145,11 +149,11 @@ public sealed class ControllerTests : IAsyncDisposable
             : Task.FromResult(ReconcileResult.Done);
         Start(NewController());
 
-        await Eventually.True(() => Reconciles("error") == 1);
+        await Eventually.TrueAsync(() => Reconciles("error") == 1);
         Assert.Equal(1, Metric("controller_runtime_reconcile_errors_total"));
         clock.Advance(TimeSpan.FromMilliseconds(5));
 
-        await Eventually.True(() => Reconciles("success") == 1);
+        await Eventually.TrueAsync(() => Reconciles("success") == 1);
         Assert.Equal(1, Metric("workqueue_retries_total"));
     }
 
@@ -166,11 +170,11 @@ public sealed class ControllerTests : IAsyncDisposable
         controller.Watches(secretInformer, secret => [$"default/{secret.Metadata.Name["secret-for-".Length..]}"]);
         running.Add(secretInformer.RunAsync(stopInformers.Token));
         Start(controller);
-        await Eventually.True(() => reconciler.Reconciled.Count == 2);
+        await Eventually.TrueAsync(() => reconciler.Reconciled.Count == 2);
 
         secrets.Create("secret-for-b");
 
-        await Eventually.True(() => reconciler.Reconciled.Count == 3);
+        await Eventually.TrueAsync(() => reconciler.Reconciled.Count == 3);
         Assert.Equal("b", reconciler.Reconciled.Last().Metadata.Name);
     }
 
@@ -187,14 +191,13 @@ public sealed class ControllerTests : IAsyncDisposable
         reconciler.OnReconcile = (_, _) => release.Task;
         Start(NewController(options => options.MaxConcurrentReconciles = 2));
 
-        await Eventually.True(() => reconciler.Reconciled.Count == 2);
-        await Task.Delay(50);
-        Assert.Equal(2, reconciler.Reconciled.Count);
+        await Eventually.TrueAsync(() => reconciler.Reconciled.Count == 2);
+        await Eventually.ConsistentlyAsync(() => reconciler.Reconciled.Count == 2, "no third reconcile while two are in progress", Eventually.BriefWhile);
         Assert.Equal(2, Metric("controller_runtime_active_workers"));
         Assert.Equal(2, Metric("controller_runtime_max_concurrent_reconciles"));
 
         release.SetResult(ReconcileResult.Done);
-        await Eventually.True(() => Reconciles("success") == 3);
+        await Eventually.TrueAsync(() => Reconciles("success") == 3);
         Assert.Equal(0, Metric("controller_runtime_active_workers"));
     }
 
@@ -213,10 +216,10 @@ public sealed class ControllerTests : IAsyncDisposable
             return ReconcileResult.Done;
         };
         Start(NewController());
-        await started.Task.WaitAsync(Eventually.Timeout);
+        await Eventually.TrueAsync(() => started.Task.IsCompleted, "the reconcile started");
 
         await stop.CancelAsync();
-        await controllerRun.WaitAsync(Eventually.Timeout);
+        await Eventually.TrueAsync(() => controllerRun.IsCompleted, "the controller stopped");
 
         Assert.True(finished);
     }
@@ -244,11 +247,11 @@ public sealed class ControllerTests : IAsyncDisposable
             return ReconcileResult.Done;
         };
         Start(NewController());
-        await started.Task.WaitAsync(Eventually.Timeout);
+        await Eventually.TrueAsync(() => started.Task.IsCompleted, "the reconcile started");
 
         await abort.CancelAsync();
         await stop.CancelAsync();
-        await controllerRun.WaitAsync(Eventually.Timeout);
+        await Eventually.TrueAsync(() => controllerRun.IsCompleted, "the controller stopped");
 
         Assert.True(cancelled);
         Assert.Equal(0, Reconciles("error"));

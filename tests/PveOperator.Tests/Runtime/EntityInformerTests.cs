@@ -60,7 +60,7 @@ public sealed class EntityInformerTests : IAsyncDisposable
         server.Create("b");
         server.Delete("a");
 
-        await Until(() => events.Count == 3);
+        await Eventually.TrueAsync(() => events.Count == 3);
         Assert.Equal(["Modified default/a", "Added default/b", "Deleted default/a"], Describe());
         var modified = events.First();
         Assert.Equal(1, modified.Previous!.Spec.Size);
@@ -76,10 +76,10 @@ public sealed class EntityInformerTests : IAsyncDisposable
         await StartAsync();
 
         server.Bookmark();
-        await Until(() => informer.ResourceVersion == "102");
+        await Eventually.TrueAsync(() => informer.ResourceVersion == "102");
         server.CloseWatches();
 
-        await Until(() => server.WatchedFrom.Count == 2);
+        await Eventually.TrueAsync(() => server.WatchedFrom.Count == 2);
         Assert.Equal(["101", "102"], server.WatchedFrom);
         Assert.Equal(1, server.ListCalls);
     }
@@ -102,7 +102,7 @@ public sealed class EntityInformerTests : IAsyncDisposable
         });
         server.CloseWatches();
 
-        await Until(() => events.Count == 3);
+        await Eventually.TrueAsync(() => events.Count == 3);
         Assert.Equal(2, server.ListCalls);
         Assert.Equal(["Added default/added", "Deleted default/removed", "Modified default/changed"], Describe().Order());
         Assert.Equal(2, informer.Cache.Get("default/changed")!.Spec.Size);
@@ -116,11 +116,11 @@ public sealed class EntityInformerTests : IAsyncDisposable
         await StartAsync();
 
         server.FailWatches(new HttpRequestException("connection reset"));
-        await Until(() => server.ListCalls >= 3);
+        await Eventually.TrueAsync(() => server.ListCalls >= 3);
         server.FailWatches(null);
         server.Update("a", 7);
 
-        await Until(() => informer.Cache.Get("default/a")!.Spec.Size == 7);
+        await Eventually.TrueAsync(() => informer.Cache.Get("default/a")!.Spec.Size == 7);
     }
 
     [Fact]
@@ -132,7 +132,7 @@ public sealed class EntityInformerTests : IAsyncDisposable
         server.Create("a");
         server.Create("b");
 
-        await Until(() => informer.Cache.Count == 2 && events.Count == 2);
+        await Eventually.TrueAsync(() => informer.Cache.Count == 2 && events.Count == 2);
     }
 
     [Fact]
@@ -146,7 +146,7 @@ public sealed class EntityInformerTests : IAsyncDisposable
         Assert.Equal(["default/a", "default/b"], informer.Cache.KeysByIndex("size", "1").Order());
 
         server.Update("a", 2);
-        await Until(() => informer.Cache.KeysByIndex("size", "2").Count == 1);
+        await Eventually.TrueAsync(() => informer.Cache.KeysByIndex("size", "2").Count == 1);
         Assert.Equal(["default/b"], informer.Cache.KeysByIndex("size", "1"));
         Assert.Empty(informer.Cache.ByIndex("size", "3"));
     }
@@ -155,7 +155,7 @@ public sealed class EntityInformerTests : IAsyncDisposable
     public async Task Cancellation_stops_the_watch()
     {
         await StartAsync();
-        await Until(() => server.OpenWatches == 1);
+        await Eventually.TrueAsync(() => server.OpenWatches == 1);
 
         await stop.CancelAsync();
         await running!.WaitAsync(Timeout);
@@ -170,18 +170,4 @@ public sealed class EntityInformerTests : IAsyncDisposable
     }
 
     private List<string> Describe() => [.. events.Select(e => $"{e.Type} {EntityKey.Of(e.Entity)}")];
-
-    private static async Task Until(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + Timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail("The condition did not become true in time.");
-            }
-
-            await Task.Delay(5);
-        }
-    }
 }

@@ -6,7 +6,6 @@ namespace PveOperator.Tests.Runtime;
 
 public sealed class WorkQueueTests : IDisposable
 {
-    private static readonly TimeSpan ShortWait = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan LongWait = TimeSpan.FromSeconds(5);
 
     private readonly FakeTimeProvider clock = new();
@@ -50,10 +49,9 @@ public sealed class WorkQueueTests : IDisposable
 
         queue.Add("a");
         var second = queue.GetAsync(CancellationToken.None);
-        await Task.Delay(ShortWait);
 
         Assert.Equal("a", first);
-        Assert.False(second.IsCompleted);
+        await Eventually.ConsistentlyAsync(() => !second.IsCompleted, "the second worker is not given the item in process", Eventually.BriefWhile);
         Assert.Equal(0, queue.Count);
 
         queue.Done("a");
@@ -105,8 +103,7 @@ public sealed class WorkQueueTests : IDisposable
         Assert.Equal(0, queue.Count);
         queue.Done("change");
         var nothingLeft = queue.GetAsync(CancellationToken.None);
-        await Task.Delay(ShortWait);
-        Assert.False(nothingLeft.IsCompleted);
+        await Eventually.ConsistentlyAsync(() => !nothingLeft.IsCompleted, "nothing is left to hand out", Eventually.BriefWhile);
     }
 
     [Fact]
@@ -168,8 +165,7 @@ public sealed class WorkQueueTests : IDisposable
     public async Task A_waiting_worker_wakes_when_an_item_arrives()
     {
         var waiting = queue.GetAsync(CancellationToken.None);
-        await Task.Delay(ShortWait);
-        Assert.False(waiting.IsCompleted);
+        await Eventually.ConsistentlyAsync(() => !waiting.IsCompleted, "the worker waits while the queue is empty", Eventually.BriefWhile);
 
         queue.Add("a");
 
@@ -320,8 +316,7 @@ public sealed class WorkQueueTests : IDisposable
         await GetAsync();
 
         var drain = queue.ShutDownWithDrainAsync();
-        await Task.Delay(ShortWait);
-        Assert.False(drain.IsCompleted);
+        await Eventually.ConsistentlyAsync(() => !drain.IsCompleted, "the drain waits for the item in process", Eventually.BriefWhile);
 
         queue.Done("a");
         await drain.WaitAsync(LongWait);
@@ -382,7 +377,6 @@ public sealed class WorkQueueTests : IDisposable
             realQueue.Add($"key-{round % 5}");
         }
 
-        await Task.Delay(ShortWait);
         await realQueue.ShutDownWithDrainAsync().WaitAsync(LongWait);
         await Task.WhenAll(workers).WaitAsync(LongWait);
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using PveSimulator;
 
@@ -63,15 +62,18 @@ public sealed class AuthenticationTests
     [Fact]
     public async Task Unauthorized_answers_are_delayed_when_configured()
     {
-        var delay = TimeSpan.FromMilliseconds(300);
-        await using var host = await SimulatorTestHost.StartAsync(new SimulatorOptions { UnauthorizedDelay = delay });
+        var delay = TimeSpan.FromSeconds(3);
+        await using var host = await SimulatorTestHost.StartAsync(new SimulatorOptions { UnauthorizedDelay = delay }, fakeTime: true);
         using var client = host.CreateClient("PVEAPIToken=root@pam!sim=wrong");
 
-        var watch = Stopwatch.StartNew();
-        var response = await host.GetAsync("/version", client);
+        var answer = host.GetAsync("/version", client);
 
-        Assert.Equal(HttpStatusCode.Unauthorized, response.Status);
-        Assert.True(watch.Elapsed >= delay - TimeSpan.FromMilliseconds(20), $"answered after {watch.Elapsed}");
+        await Eventually.TrueAsync(() => host.Server.Counters.Get("GET /version") == 1, "the request arrived");
+        await Eventually.ConsistentlyAsync(() => !answer.IsCompleted, "no answer before the delay", Eventually.BriefWhile);
+        host.Time!.Advance(delay - TimeSpan.FromMilliseconds(1));
+        await Eventually.ConsistentlyAsync(() => !answer.IsCompleted, "no answer before the delay", Eventually.BriefWhile);
+        host.Time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await answer).Status);
     }
 
     [Fact]

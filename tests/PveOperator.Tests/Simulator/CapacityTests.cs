@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using PveSimulator;
 
@@ -10,23 +9,29 @@ public sealed class CapacityTests
     public async Task A_node_serves_at_most_its_daemon_workers_at_once_and_counts_the_queue()
     {
         const int requests = 6;
-        var latency = TimeSpan.FromMilliseconds(250);
-        await using var host = await SimulatorTestHost.StartAsync(new SimulatorOptions { DaemonWorkersPerNode = 3 });
+        var latency = TimeSpan.FromSeconds(1);
+        await using var host = await SimulatorTestHost.StartAsync(new SimulatorOptions { DaemonWorkersPerNode = 3 }, fakeTime: true);
+        var counters = host.Server.Counters;
         // Warm up the connection pool and JIT, so all requests arrive together.
         await Task.WhenAll(Enumerable.Range(0, requests).Select(_ => host.GetAsync("/nodes/pve1/lxc/100/status/current")));
-        host.Server.Counters.Reset();
+        counters.Reset();
         host.Server.Faults.AddedLatency = latency;
 
-        var watch = Stopwatch.StartNew();
-        var answers = await Task.WhenAll(Enumerable.Range(0, requests).Select(_ => host.GetAsync("/nodes/pve1/lxc/100/status/current")));
-        watch.Stop();
+        var answers = Enumerable.Range(0, requests).Select(_ => host.GetAsync("/nodes/pve1/lxc/100/status/current")).ToArray();
+        int Answered() => answers.Count(a => a.IsCompleted);
 
-        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.Status));
-        Assert.InRange(host.Server.Counters.MaxServingPerNode("pve1"), 2, 3);
-        Assert.True(host.Server.Counters.MaxInFlightPerNode("pve1") > 3, $"max in flight {host.Server.Counters.MaxInFlightPerNode("pve1")}");
-        // Six requests through three workers need two rounds of the added latency.
-        Assert.True(watch.Elapsed >= 2 * latency - TimeSpan.FromMilliseconds(20), $"took {watch.Elapsed}");
-        Assert.Equal(0, host.Server.Counters.MaxInFlightPerNode("pve2"));
+        // Six requests through three workers need two rounds of the added latency: three are served, three queue.
+        await Eventually.TrueAsync(() => counters.InFlight("pve1") == requests && counters.MaxServingPerNode("pve1") == 3, "three served, three queued");
+        await Eventually.ConsistentlyAsync(() => Answered() == 0, "no answer before the latency passed", Eventually.BriefWhile);
+        host.Time!.Advance(latency);
+        await Eventually.TrueAsync(() => Answered() == 3, "the first round answered");
+        await Eventually.ConsistentlyAsync(() => Answered() == 3, "the queued ones wait for their own latency", Eventually.BriefWhile);
+        host.Time.Advance(latency);
+        await Eventually.TrueAsync(() => Answered() == requests, "the second round answered");
+
+        Assert.All(await Task.WhenAll(answers), a => Assert.Equal(HttpStatusCode.OK, a.Status));
+        Assert.Equal(3, counters.MaxServingPerNode("pve1"));
+        Assert.Equal(0, counters.MaxInFlightPerNode("pve2"));
     }
 
     [Fact]

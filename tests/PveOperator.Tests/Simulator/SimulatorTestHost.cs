@@ -16,8 +16,6 @@ internal sealed class SimulatorTestHost : IAsyncDisposable
     public const int StoppedCt = 101;
     public const int RunningStaticCt = 102;
 
-    private static readonly TimeSpan PollTimeout = TimeSpan.FromSeconds(10);
-
     private readonly HttpClient defaultClient;
 
     private SimulatorTestHost(PveSimulatorServer server, FakeTimeProvider? time)
@@ -125,35 +123,24 @@ internal sealed class SimulatorTestHost : IAsyncDisposable
     /// <summary>Polls the task until it stopped; with a fake clock, advances it by <paramref name="step"/> between polls.</summary>
     public async Task<SimResponse> WaitForTaskAsync(string upid, TimeSpan? step = null)
     {
-        var deadline = DateTime.UtcNow + PollTimeout;
-        while (true)
+        SimResponse? stopped = null;
+        await Eventually.TrueAsync(async () =>
         {
             var status = await TaskStatusAsync(upid);
             if (status.Data?["status"]?.GetValue<string>() == "stopped")
             {
-                return status;
+                stopped = status;
+                return true;
             }
 
-            Assert.True(DateTime.UtcNow < deadline, $"task {upid} still running");
-            if (Time is not null)
-            {
-                Time.Advance(step ?? TimeSpan.FromMilliseconds(100));
-            }
-
-            await Task.Delay(10);
-        }
+            Time?.Advance(step ?? TimeSpan.FromMilliseconds(100));
+            return false;
+        }, $"task {upid} stopped");
+        return stopped!;
     }
 
-    /// <summary>Waits until the condition holds, against a real-time deadline.</summary>
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, string because)
-    {
-        var deadline = DateTime.UtcNow + PollTimeout;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, because);
-            await Task.Delay(10);
-        }
-    }
+    /// <summary>Waits until the condition holds.</summary>
+    public static Task EventuallyAsync(Func<Task<bool>> condition, string because) => Eventually.TrueAsync(condition, because);
 
     public async Task<string?> StatusOfAsync(string node, int vmid) =>
         (await GetAsync($"/nodes/{node}/lxc/{vmid}/status/current")).Data?["status"]?.GetValue<string>();
