@@ -300,6 +300,8 @@ public sealed partial class SimulatedCluster
     /// <summary>Starts or stops a CT: a start gets a new pid and a fresh DHCP lease clock.</summary>
     internal void MarkRunning(SimContainer container, bool running)
     {
+        // The post-stop hook and vm_start both apply what a running CT left pending.
+        container.Config.ApplyPending();
         container.Running = running;
         container.StartedAt = running ? _time.GetUtcNow() : null;
         container.Pid = running ? NewContainerPid() : 0;
