@@ -15,6 +15,7 @@ public sealed partial class SimulatedCluster
     private readonly Dictionary<int, SimContainer> _containers = [];
     private readonly Dictionary<string, ApiToken> _tokens = new(StringComparer.Ordinal);
     private readonly Dictionary<int, ResourceSample> _resourceSamples = [];
+    private readonly Dictionary<string, SimStorage> _storages = new(StringComparer.Ordinal);
     private DateTimeOffset _lastResourcesRefresh;
 
     public SimulatedCluster() : this(TimeProvider.System)
@@ -25,6 +26,61 @@ public sealed partial class SimulatedCluster
     {
         _time = time;
         _lastResourcesRefresh = time.GetUtcNow();
+        foreach (var storage in SimStorage.Defaults)
+        {
+            _storages[storage.Id] = storage;
+        }
+    }
+
+    /// <summary>Adds a storage or replaces the one with the same id. A new cluster has <see cref="SimStorage.Defaults"/>.</summary>
+    public void AddStorage(SimStorage storage)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        if (!StorageIdPattern().IsMatch(storage.Id))
+        {
+            throw new ArgumentException($"'{storage.Id}' is not a valid PVE storage id", nameof(storage));
+        }
+
+        lock (_gate)
+        {
+            _storages[storage.Id] = storage;
+        }
+    }
+
+    public void RemoveStorage(string id)
+    {
+        lock (_gate)
+        {
+            _storages.Remove(id);
+        }
+    }
+
+    /// <summary>Removes every storage, e.g. before a scenario lists its own.</summary>
+    public void ClearStorages()
+    {
+        lock (_gate)
+        {
+            _storages.Clear();
+        }
+    }
+
+    public IReadOnlyList<SimStorage> Storages
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _storages.Values.ToArray();
+            }
+        }
+    }
+
+    public SimStorage? FindStorage(string id)
+    {
+        lock (_gate)
+        {
+            return _storages.GetValueOrDefault(id);
+        }
     }
 
     public void AddNode(string name, string ip, bool online = true)
@@ -349,6 +405,10 @@ public sealed partial class SimulatedCluster
     }
 
     private static int NewContainerPid() => Random.Shared.Next(1_000, 4_000_000);
+
+    // pve-storage-id: a letter, then letters, digits, '-', '_' and '.'.
+    [GeneratedRegex(@"^[a-z][a-z0-9\-_.]*[a-z0-9]$", RegexOptions.IgnoreCase)]
+    private static partial Regex StorageIdPattern();
 
     [GeneratedRegex("^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$")]
     private static partial Regex NodeNamePattern();

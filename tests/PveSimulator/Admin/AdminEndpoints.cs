@@ -25,6 +25,9 @@ internal sealed class AdminEndpoints(SimulatorServices services)
         Map(routes, "POST", "/containers/{vmid:int}/lock", http => Done(() => services.Cluster.SetLock(Vmid(http), Query(http, "name"))));
         Map(routes, "POST", "/nodes", AddNode);
         Map(routes, "POST", "/nodes/{name}/online", http => Done(() => services.Cluster.SetNodeOnline((string)http.GetRouteValue("name")!, Flag(http, "online"))));
+        Map(routes, "GET", "/storages", _ => Task.FromResult(Results.Json(services.Cluster.Storages, AdminJson.Options)));
+        Map(routes, "POST", "/storages", AddStorage);
+        Map(routes, "DELETE", "/storages/{id}", http => Done(() => services.Cluster.RemoveStorage((string)http.GetRouteValue("id")!)));
         Map(routes, "POST", "/resources/refresh", _ => Done(services.Cluster.RefreshResources));
         Map(routes, "GET", "/tasks", _ => Task.FromResult(Tasks()));
         Map(routes, "GET", "/faults", _ => Task.FromResult(Faults()));
@@ -66,6 +69,7 @@ internal sealed class AdminEndpoints(SimulatorServices services)
             requests = services.Counters.Snapshot(),
             total = services.Counters.Total,
             powerActions,
+            tasks = services.Counters.TaskSnapshot(),
             maxInFlightPerNode = load.ToDictionary(pair => pair.Key, pair => pair.Value.MaxInFlight),
             maxServingPerNode = load.ToDictionary(pair => pair.Key, pair => pair.Value.MaxServing),
         }, AdminJson.Options);
@@ -86,6 +90,14 @@ internal sealed class AdminEndpoints(SimulatorServices services)
         }
 
         return Run(() => services.Cluster.AddContainer(spec.ToContainer(firstNode)), StatusCodes.Status201Created);
+    }
+
+    private async Task<IResult> AddStorage(HttpContext http)
+    {
+        var storage = await ReadAsync<SimStorage>(http);
+        return storage is null
+            ? BadRequest("expected a storage object")
+            : Run(() => services.Cluster.AddStorage(storage), StatusCodes.Status201Created);
     }
 
     private async Task<IResult> AddNode(HttpContext http)
