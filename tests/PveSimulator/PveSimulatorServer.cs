@@ -179,7 +179,8 @@ public sealed class PveSimulatorServer : IAsyncDisposable
             .Concat(new ContainerEndpoints(services).All())
             .Concat(new PowerActionEndpoints(services).All())
             .Concat(new TaskEndpoints(services).All())
-            .Concat(new StorageEndpoints(services).All());
+            .Concat(new StorageEndpoints(services).All())
+            .Concat(new LifecycleEndpoints(services).All());
         foreach (var endpoint in endpoints)
         {
             app.MapMethods(RequestPipeline.ApiPrefix + endpoint.Template, [endpoint.Method], new RequestDelegate(http => pipeline.HandleAsync(http, endpoint)));

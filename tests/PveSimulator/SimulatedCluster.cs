@@ -155,6 +155,49 @@ public sealed partial class SimulatedCluster
         }
     }
 
+    /// <summary>
+    /// create_and_lock_config: adds the CT unless its vmid is taken (then names the node holding it). Unlike
+    /// <see cref="AddContainer"/> it has no /cluster/resources sample until the next refresh, as a CT PVE just created.
+    /// </summary>
+    internal bool TryAddNew(SimContainer container, out string? holderNode)
+    {
+        lock (_gate)
+        {
+            IndexOfNode(container.Node);
+            if (_containers.TryGetValue(container.Vmid, out var holder))
+            {
+                holderNode = holder.Node;
+                return false;
+            }
+
+            holderNode = null;
+            _containers[container.Vmid] = container;
+            return true;
+        }
+    }
+
+    /// <summary>Removes the CT only if it is still the given object (a failed create removes its own config, nothing else).</summary>
+    internal void RemoveIfSame(SimContainer container)
+    {
+        lock (_gate)
+        {
+            if (_containers.TryGetValue(container.Vmid, out var current) && ReferenceEquals(current, container))
+            {
+                _containers.Remove(container.Vmid);
+                _resourceSamples.Remove(container.Vmid);
+            }
+        }
+    }
+
+    /// <summary>Runs a read or change of the live object under the cluster lock; null when the CT is gone.</summary>
+    internal T? WithContainer<T>(int vmid, Func<SimContainer, T> use)
+    {
+        lock (_gate)
+        {
+            return _containers.TryGetValue(vmid, out var container) ? use(container) : default;
+        }
+    }
+
     public SimContainer? GetContainer(int vmid)
     {
         lock (_gate)

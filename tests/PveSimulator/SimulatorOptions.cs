@@ -28,6 +28,15 @@ public sealed record SimulatorOptions
     /// <summary>Delay before HA-managed containers change state after their ha* task ended.</summary>
     public TimeSpan HaDelay { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long allocating (or freeing) one volume holds its storage's lock, in create, clone and destroy tasks. Tasks
+    /// needing a busy storage wait in line; one that would wait longer than <see cref="StorageLockTimeout"/> fails
+    /// with PVE's "can't lock file '/var/lock/pve-manager/pve-storage-&lt;id&gt;' - got timeout". Zero: no contention.
+    /// </summary>
+    public TimeSpan StorageAllocationDuration { get; init; } = TimeSpan.Zero;
+    /// <summary>How long a task waits for a storage lock (pve-storage: 10 s).</summary>
+    public TimeSpan StorageLockTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Secret of <see cref="PveSimulatorServer.DefaultTokenId"/>; null draws a random one at start.</summary>
     public string? DefaultTokenSecret { get; init; }
     /// <summary>Clock for tasks, DHCP, uptimes and the resources refresh; a fake one makes timing tests deterministic.</summary>

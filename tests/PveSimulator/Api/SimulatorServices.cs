@@ -23,6 +23,7 @@ internal sealed class SimulatorServices
         Tasks = new TaskRegistry(options.TimeProvider);
         Runner = new TaskRunner(Tasks, counters, options, stopping);
         PowerActions = new PowerActionRunner(cluster, Runner, options);
+        StorageLocks = new StorageLocks(options);
         Workers = new DaemonWorkerPool(Math.Max(1, options.DaemonWorkersPerNode));
         Writer = new PveResponseWriter(Release);
         Authenticator = new TokenAuthenticator(cluster, Release);
@@ -44,6 +45,7 @@ internal sealed class SimulatorServices
     /// <summary>Runs every worker task: node turns, the CT flock, durations and outcomes.</summary>
     public TaskRunner Runner { get; }
     public PowerActionRunner PowerActions { get; }
+    public StorageLocks StorageLocks { get; }
     public DaemonWorkerPool Workers { get; }
     public PveResponseWriter Writer { get; }
     public TokenAuthenticator Authenticator { get; }

@@ -57,6 +57,19 @@ internal sealed class PowerActionRunner(
         return task.Upid;
     }
 
+    /// <summary>The vzstart a create with start=1 forks once it succeeded; null when the CT already runs.</summary>
+    public string? TrySubmitStart(string node, int vmid, ApiToken token)
+    {
+        try
+        {
+            return Submit(PowerAction.Start, node, vmid, token, ShutdownRequest.Default);
+        }
+        catch (PveApiException)
+        {
+            return null;
+        }
+    }
+
     private TimeSpan Duration(PowerAction action, ContainerView? local, ShutdownRequest shutdown)
     {
         if (action != PowerAction.Shutdown || local is null)

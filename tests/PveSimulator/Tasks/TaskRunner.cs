@@ -38,7 +38,8 @@ internal sealed class TaskRunner(TaskRegistry tasks, RequestCounters counters, S
     /// <paramref name="check"/> at once (an error text fails the task right after the fork), then after the
     /// duration it returns run <paramref name="complete"/>, whose error text fails the task.
     /// </summary>
-    public void RunWorker(SimTask task, int? lockedVmid, Func<string?> check, Func<TimeSpan> duration, Func<string?> complete) =>
+    /// <param name="afterSuccess">Runs once the task ended OK and released its flock (a nested task it forks, say).</param>
+    public void RunWorker(SimTask task, int? lockedVmid, Func<string?> check, Func<TimeSpan> duration, Func<string?> complete, Action? afterSuccess = null) =>
         RunWhenNodeHasRoom(task, () =>
         {
             if (lockedVmid is { } vmid && !TryTakeConfigLock(vmid, task))
@@ -54,11 +55,11 @@ internal sealed class TaskRunner(TaskRegistry tasks, RequestCounters counters, S
                 return;
             }
 
-            RunLater(task, duration(), complete);
+            RunLater(task, duration(), complete, afterSuccess);
         });
 
     /// <summary>Runs <paramref name="complete"/> after the delay and ends the task with its outcome, releasing what it holds.</summary>
-    public void RunLater(SimTask task, TimeSpan delay, Func<string?> complete) => _ = RunLaterAsync(task, delay, complete);
+    public void RunLater(SimTask task, TimeSpan delay, Func<string?> complete, Action? afterSuccess = null) => _ = RunLaterAsync(task, delay, complete, afterSuccess);
 
     /// <summary>Ends the task and releases its flock and node place.</summary>
     public void Finish(SimTask task, string? error)
@@ -121,16 +122,26 @@ internal sealed class TaskRunner(TaskRegistry tasks, RequestCounters counters, S
     /// Called without Task.Run on purpose: the delay's timer is created before the handler returns, so a test
     /// advancing a fake clock right after the POST always moves this task along.
     /// </summary>
-    private async Task RunLaterAsync(SimTask task, TimeSpan delay, Func<string?> complete)
+    private async Task RunLaterAsync(SimTask task, TimeSpan delay, Func<string?> complete, Action? afterSuccess)
     {
         try
         {
             await Task.Delay(delay, Time, stopping);
-            Finish(task, complete());
+            var error = complete();
+            Finish(task, error);
+            if (error is null)
+            {
+                afterSuccess?.Invoke();
+            }
         }
         catch (OperationCanceledException)
         {
             // The simulator is shutting down.
+        }
+        catch (Exception error)
+        {
+            // A simulator bug must show in the test that hit it, not leave a task running forever.
+            Finish(task, $"simulator error: {error.GetType().Name}: {error.Message}");
         }
     }
 
