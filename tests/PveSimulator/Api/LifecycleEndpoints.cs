@@ -56,8 +56,8 @@ internal sealed partial class LifecycleEndpoints(SimulatorServices services)
                 new("bwlimit", ParameterType.Integer, Minimum: 0),
             ],
         },
-        new("POST", "/nodes/{node}/lxc/{vmid}/template", EndpointScope.NodeDaemon, RequiredAccess.Authenticated, ToTemplate),
-        new("DELETE", "/nodes/{node}/lxc/{vmid}", EndpointScope.NodeDaemon, RequiredAccess.Authenticated, Destroy)
+        new("POST", "/nodes/{node}/lxc/{vmid}/template", EndpointScope.NodeDaemon, RequiredAccess.VmAllocate, ToTemplate),
+        new("DELETE", "/nodes/{node}/lxc/{vmid}", EndpointScope.NodeDaemon, RequiredAccess.VmAllocate, Destroy)
         {
             Parameters =
             [
@@ -444,7 +444,6 @@ internal sealed partial class LifecycleEndpoints(SimulatorServices services)
     {
         var node = call.Node;
         var vmid = call.Vmid;
-        ConfigPermissions.Require(call.Token, $"/vms/{vmid}", "VM.Allocate");
         var container = Cluster.ViewContainer(vmid) is { } found && found.Node == node ? found : throw PveApiException.ConfigMissing(node, vmid);
         if (container.Lock is { } held)
         {
@@ -484,7 +483,6 @@ internal sealed partial class LifecycleEndpoints(SimulatorServices services)
         var node = call.Node;
         var vmid = call.Vmid;
         var p = call.Parameters;
-        ConfigPermissions.Require(call.Token, $"/vms/{vmid}", "VM.Allocate");
         var force = p.GetBoolean("force") == true;
         var purge = p.GetBoolean("purge") == true;
         var container = Cluster.ViewContainer(vmid) is { } found && found.Node == node ? found : throw PveApiException.ConfigMissing(node, vmid);
