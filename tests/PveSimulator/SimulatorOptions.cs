@@ -18,7 +18,7 @@ public sealed record SimulatorOptions
     /// <summary>pvedaemon workers per node: requests to daemon endpoints served at once; the rest wait.</summary>
     public int DaemonWorkersPerNode { get; init; } = 3;
     /// <summary>
-    /// Power-action tasks (vzstart, vzstop, vzshutdown, vzreboot) running at once per node; later ones are accepted
+    /// Worker tasks (vzstart, vzstop, vzshutdown, vzreboot, vzcreate, vzclone, vzdestroy, resize, vzmigrate, ...) running at once per node; later ones are accepted
     /// (they get their UPID and show as running) but wait in line, in arrival order, and their TaskDuration starts
     /// when they get a turn. A capacity model of a node's disks and CPU, not a PVE setting. 0 = no limit.
     /// </summary>
