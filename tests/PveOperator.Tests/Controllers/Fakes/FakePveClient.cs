@@ -191,6 +191,45 @@ internal sealed class FakePveClient(Journal? journal = null) : IPveClient
         return System.Threading.Tasks.Task.FromResult(Addresses.GetValueOrDefault(vmid, PveContainerAddresses.None));
     }
 
+    // The lifecycle calls are not modelled here: controller tests that need them run against the simulator.
+    public Task<PveContainerConfigValues> GetContainerConfigValuesAsync(string node, int vmid, bool current = false, CancellationToken cancellationToken = default) =>
+        throw Unexpected($"config values {node}/{vmid}");
+
+    public Task<IReadOnlyList<PvePendingEntry>> GetContainerPendingAsync(string node, int vmid, CancellationToken cancellationToken = default) =>
+        throw Unexpected($"pending {node}/{vmid}");
+
+    public Task UpdateContainerConfigAsync(string node, int vmid, IReadOnlyDictionary<string, string> set, IReadOnlyCollection<string>? delete = null,
+        string? digest = null, CancellationToken cancellationToken = default) =>
+        throw Unexpected($"update config {node}/{vmid}");
+
+    public Task<Upid> ResizeContainerDiskAsync(string node, int vmid, string disk, string size, string? digest = null, CancellationToken cancellationToken = default) =>
+        throw Unexpected($"resize {node}/{vmid}");
+
+    public Task<Upid> MigrateContainerAsync(string node, int vmid, string target, bool restart = false, int? timeoutSeconds = null,
+        CancellationToken cancellationToken = default) =>
+        throw Unexpected($"migrate {node}/{vmid}");
+
+    public Task<Upid> CreateContainerAsync(string node, PveContainerCreateRequest request, CancellationToken cancellationToken = default) =>
+        throw Unexpected($"create {node}/{request.Vmid}");
+
+    public Task<Upid> CloneContainerAsync(string node, int vmid, PveContainerCloneRequest request, CancellationToken cancellationToken = default) =>
+        throw Unexpected($"clone {node}/{vmid}");
+
+    public Task ConvertContainerToTemplateAsync(string node, int vmid, CancellationToken cancellationToken = default) =>
+        throw Unexpected($"template {node}/{vmid}");
+
+    public Task<Upid> DestroyContainerAsync(string node, int vmid, bool purge = true, bool destroyUnreferencedDisks = true, bool force = false,
+        CancellationToken cancellationToken = default) =>
+        throw Unexpected($"destroy {node}/{vmid}");
+
+    public Task<int> GetNextVmidAsync(int? vmid = null, CancellationToken cancellationToken = default) => throw Unexpected("nextid");
+
+    public Task<IReadOnlyList<PveStorage>> GetStoragesAsync(string node, string? content = null, CancellationToken cancellationToken = default) =>
+        throw Unexpected($"storage {node}");
+
+    public Task<IReadOnlyList<PveStorageVolume>> GetStorageContentAsync(string node, string storage, string? content = "vztmpl", CancellationToken cancellationToken = default) =>
+        throw Unexpected($"storage content {node}/{storage}");
+
     public void Dispose() => Disposed = true;
 
     public static List<PveClusterStatusEntry> Clustered(string clusterName, params string[] nodes) =>
