@@ -156,8 +156,6 @@ public sealed class SimContainer
     internal int Pid { get; set; }
     /// <summary>The HA manager's requested state ("started"/"stopped"); null until an ha* task sets it.</summary>
     internal string? HaRequestedState { get; set; }
-    /// <summary>The RRD has no sample of a CT created through the API until pvestatd's next pass.</summary>
-    internal bool CreatedThroughApi { get; set; }
 
     private int? IntKey(string key) =>
         Config.Get(key) is { } text && int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) ? value : null;

@@ -50,8 +50,8 @@ public sealed class SimulatorLifecycleTests
         await using var pve = await SimulatedPve.StartAsync(new SimulatorOptions
         {
             TaskDuration = TimeSpan.FromMilliseconds(50),
-            StorageAllocationDuration = TimeSpan.FromSeconds(2),
-            StorageLockTimeout = TimeSpan.FromSeconds(1),
+            StorageAllocationDuration = TimeSpan.FromMilliseconds(300),
+            StorageLockTimeout = TimeSpan.FromMilliseconds(100),
         });
         var client = pve.Client();
         var create = new PveContainerCreateRequest { Vmid = SimulatedPve.StoppedStatic, OsTemplate = Debian, RootFs = "local-lvm:8" };

@@ -36,6 +36,19 @@ public sealed class CreateTests
     }
 
     [Fact]
+    public async Task While_the_create_runs_the_CT_is_locked_create_for_config_writes_and_starts()
+    {
+        await using var host = await SimulatorTestHost.StartAsync(fakeTime: true);
+        await host.PostAsync("/nodes/pve1/lxc", CreateForm(120));
+
+        var write = await host.PutAsync("/nodes/pve1/lxc/120/config", new Dictionary<string, string> { ["memory"] = "1024" });
+        var start = await host.WaitForTaskAsync(await host.SubmitAsync("pve1", 120, "start"), TimeSpan.FromMilliseconds(10));
+
+        Assert.Equal((500, "CT is locked (create)"), (write.Code, write.Reason));
+        Assert.Equal("CT is locked (create)", start.Data!["exitstatus"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task A_finished_create_writes_the_normalised_config_without_the_lock()
     {
         await using var host = await SimulatorTestHost.StartAsync(fakeTime: true);

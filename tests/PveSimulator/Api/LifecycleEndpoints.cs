@@ -169,7 +169,7 @@ internal sealed partial class LifecycleEndpoints(SimulatorServices services)
             }
         }
 
-        var container = new SimContainer { Vmid = vmid, Node = node, CreatedThroughApi = true };
+        var container = new SimContainer { Vmid = vmid, Node = node };
         container.Config.Clear();
         container.Config.Set("lock", "create");
         if (!Cluster.TryAddNew(container, out var holder))
@@ -181,9 +181,10 @@ internal sealed partial class LifecycleEndpoints(SimulatorServices services)
         var allocation = new AllocationPlan(services, newVolumes.Select(v => (v.Storage, v.Bytes)).ToArray());
         var start = p.GetBoolean("start") == true;
         var haManaged = p.GetBoolean("ha-managed") == true;
+        // No flock for the task's length: the "create" lock value in the config is what keeps others out.
         Runner.RunWorker(
             task,
-            vmid,
+            lockedVmid: null,
             () => null,
             () => allocation.Reserve() + services.Options.TaskDuration,
             () =>
@@ -314,7 +315,7 @@ internal sealed partial class LifecycleEndpoints(SimulatorServices services)
         try
         {
             disks = CloneVolumes(call.Token, source, full, targetStorageId, p.GetString("snapname"), target);
-            clone = new SimContainer { Vmid = newId, Node = node, CreatedThroughApi = true };
+            clone = new SimContainer { Vmid = newId, Node = node };
             clone.Config.Clear();
             foreach (var (key, value) in source.Config.Current)
             {
@@ -356,9 +357,10 @@ internal sealed partial class LifecycleEndpoints(SimulatorServices services)
 
         var task = Runner.Create(node, "vzclone", vmid, call.Token);
         var allocation = new AllocationPlan(services, disks.Select(d => (d.Storage, d.Source.SizeBytes)).ToArray());
+        // As for create: the "disk" and "create" lock values guard source and clone, not a flock.
         Runner.RunWorker(
             task,
-            newId,
+            lockedVmid: null,
             () => null,
             () => allocation.Reserve() + services.Options.TaskDuration,
             () =>
