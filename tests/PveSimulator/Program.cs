@@ -42,6 +42,7 @@ public static class Program
             HaDelay = Milliseconds(commandLine.HaDelayMs) ?? defaults.HaDelay,
             DaemonWorkersPerNode = commandLine.Workers ?? defaults.DaemonWorkersPerNode,
             MaxParallelTasksPerNode = commandLine.MaxParallelTasks ?? defaults.MaxParallelTasksPerNode,
+            StorageAllocationDuration = Milliseconds(commandLine.StorageAllocationMs) ?? defaults.StorageAllocationDuration,
             UnauthorizedDelay = Milliseconds(commandLine.UnauthorizedDelayMs) ?? defaults.UnauthorizedDelay,
             DefaultTokenSecret = commandLine.TokenId is null or PveSimulatorServer.DefaultTokenId ? commandLine.TokenSecret : null,
             LogRequests = commandLine.LogRequests,

@@ -178,7 +178,10 @@ public sealed class PveSimulatorServer : IAsyncDisposable
             .Concat(new NodeEndpoints(services).All())
             .Concat(new ContainerEndpoints(services).All())
             .Concat(new PowerActionEndpoints(services).All())
-            .Concat(new TaskEndpoints(services).All());
+            .Concat(new TaskEndpoints(services).All())
+            .Concat(new StorageEndpoints(services).All())
+            .Concat(new LifecycleEndpoints(services).All())
+            .Concat(new ConfigUpdateEndpoints(services).All());
         foreach (var endpoint in endpoints)
         {
             app.MapMethods(RequestPipeline.ApiPrefix + endpoint.Template, [endpoint.Method], new RequestDelegate(http => pipeline.HandleAsync(http, endpoint)));

@@ -14,6 +14,7 @@ public sealed class RequestCounters
     private readonly ConcurrentDictionary<(int Vmid, string Action), long> _powerActions = new();
     private readonly ConcurrentDictionary<int, long> _containerRequests = new();
     private readonly ConcurrentDictionary<(int Vmid, string Action), long> _faultedPowerActions = new();
+    private readonly ConcurrentDictionary<string, long> _tasks = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, NodeLoadGauge> _nodeLoad = new(StringComparer.Ordinal);
 
     /// <summary>
@@ -38,6 +39,11 @@ public sealed class RequestCounters
     /// </summary>
     public long FaultedPowerActions(int vmid, string action) => _faultedPowerActions.GetValueOrDefault((vmid, action));
 
+    /// <summary>Worker tasks started, by task type ("vzcreate", "vzclone", "vzstart", "resize", ...).</summary>
+    public long Tasks(string taskType) => _tasks.GetValueOrDefault(taskType);
+
+    public IReadOnlyDictionary<string, long> TaskSnapshot() => new SortedDictionary<string, long>(_tasks, StringComparer.Ordinal);
+
     /// <summary>Highest number of requests in flight at once on one node's daemon endpoints.</summary>
     /// <remarks>Counts requests from arrival to answer, including those queued for a worker, so a client exceeding its own limit shows.</remarks>
     public int MaxInFlightPerNode(string node) => _nodeLoad.TryGetValue(node, out var gauge) ? gauge.MaxArrived : 0;
@@ -57,6 +63,7 @@ public sealed class RequestCounters
         _powerActions.Clear();
         _containerRequests.Clear();
         _faultedPowerActions.Clear();
+        _tasks.Clear();
         foreach (var gauge in _nodeLoad.Values)
         {
             gauge.ResetMaxima();
@@ -72,6 +79,8 @@ public sealed class RequestCounters
         _powerActions.AddOrUpdate((vmid, action), 1, (_, count) => count + 1);
         PowerActionReceived?.Invoke(vmid, action);
     }
+
+    internal void CountTask(string taskType) => _tasks.AddOrUpdate(taskType, 1, (_, count) => count + 1);
 
     internal void CountFaultedPowerAction(int vmid, string action) => _faultedPowerActions.AddOrUpdate((vmid, action), 1, (_, count) => count + 1);
 

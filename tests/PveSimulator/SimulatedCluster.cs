@@ -15,6 +15,7 @@ public sealed partial class SimulatedCluster
     private readonly Dictionary<int, SimContainer> _containers = [];
     private readonly Dictionary<string, ApiToken> _tokens = new(StringComparer.Ordinal);
     private readonly Dictionary<int, ResourceSample> _resourceSamples = [];
+    private readonly Dictionary<string, SimStorage> _storages = new(StringComparer.Ordinal);
     private DateTimeOffset _lastResourcesRefresh;
 
     public SimulatedCluster() : this(TimeProvider.System)
@@ -25,6 +26,61 @@ public sealed partial class SimulatedCluster
     {
         _time = time;
         _lastResourcesRefresh = time.GetUtcNow();
+        foreach (var storage in SimStorage.Defaults)
+        {
+            _storages[storage.Id] = storage;
+        }
+    }
+
+    /// <summary>Adds a storage or replaces the one with the same id. A new cluster has <see cref="SimStorage.Defaults"/>.</summary>
+    public void AddStorage(SimStorage storage)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        if (!StorageIdPattern().IsMatch(storage.Id))
+        {
+            throw new ArgumentException($"'{storage.Id}' is not a valid PVE storage id", nameof(storage));
+        }
+
+        lock (_gate)
+        {
+            _storages[storage.Id] = storage;
+        }
+    }
+
+    public void RemoveStorage(string id)
+    {
+        lock (_gate)
+        {
+            _storages.Remove(id);
+        }
+    }
+
+    /// <summary>Removes every storage, e.g. before a scenario lists its own.</summary>
+    public void ClearStorages()
+    {
+        lock (_gate)
+        {
+            _storages.Clear();
+        }
+    }
+
+    public IReadOnlyList<SimStorage> Storages
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _storages.Values.ToArray();
+            }
+        }
+    }
+
+    public SimStorage? FindStorage(string id)
+    {
+        lock (_gate)
+        {
+            return _storages.GetValueOrDefault(id);
+        }
     }
 
     public void AddNode(string name, string ip, bool online = true)
@@ -96,6 +152,49 @@ public sealed partial class SimulatedCluster
 
             _containers[container.Vmid] = container;
             _resourceSamples[container.Vmid] = Sample(container);
+        }
+    }
+
+    /// <summary>
+    /// create_and_lock_config: adds the CT unless its vmid is taken (then names the node holding it). Unlike
+    /// <see cref="AddContainer"/> it has no /cluster/resources sample until the next refresh, as a CT PVE just created.
+    /// </summary>
+    internal bool TryAddNew(SimContainer container, out string? holderNode)
+    {
+        lock (_gate)
+        {
+            IndexOfNode(container.Node);
+            if (_containers.TryGetValue(container.Vmid, out var holder))
+            {
+                holderNode = holder.Node;
+                return false;
+            }
+
+            holderNode = null;
+            _containers[container.Vmid] = container;
+            return true;
+        }
+    }
+
+    /// <summary>Removes the CT only if it is still the given object (a failed create removes its own config, nothing else).</summary>
+    internal void RemoveIfSame(SimContainer container)
+    {
+        lock (_gate)
+        {
+            if (_containers.TryGetValue(container.Vmid, out var current) && ReferenceEquals(current, container))
+            {
+                _containers.Remove(container.Vmid);
+                _resourceSamples.Remove(container.Vmid);
+            }
+        }
+    }
+
+    /// <summary>Runs a read or change of the live object under the cluster lock; null when the CT is gone.</summary>
+    internal T? WithContainer<T>(int vmid, Func<SimContainer, T> use)
+    {
+        lock (_gate)
+        {
+            return _containers.TryGetValue(vmid, out var container) ? use(container) : default;
         }
     }
 
@@ -300,6 +399,8 @@ public sealed partial class SimulatedCluster
     /// <summary>Starts or stops a CT: a start gets a new pid and a fresh DHCP lease clock.</summary>
     internal void MarkRunning(SimContainer container, bool running)
     {
+        // The post-stop hook and vm_start both apply what a running CT left pending.
+        container.Config.ApplyPending();
         container.Running = running;
         container.StartedAt = running ? _time.GetUtcNow() : null;
         container.Pid = running ? NewContainerPid() : 0;
@@ -347,6 +448,10 @@ public sealed partial class SimulatedCluster
     }
 
     private static int NewContainerPid() => Random.Shared.Next(1_000, 4_000_000);
+
+    // pve-storage-id: a letter, then letters, digits, '-', '_' and '.'.
+    [GeneratedRegex(@"^[a-z][a-z0-9\-_.]*[a-z0-9]$", RegexOptions.IgnoreCase)]
+    private static partial Regex StorageIdPattern();
 
     [GeneratedRegex("^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$")]
     private static partial Regex NodeNamePattern();

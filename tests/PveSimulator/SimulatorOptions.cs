@@ -18,7 +18,7 @@ public sealed record SimulatorOptions
     /// <summary>pvedaemon workers per node: requests to daemon endpoints served at once; the rest wait.</summary>
     public int DaemonWorkersPerNode { get; init; } = 3;
     /// <summary>
-    /// Power-action tasks (vzstart, vzstop, vzshutdown, vzreboot) running at once per node; later ones are accepted
+    /// Worker tasks (vzstart, vzstop, vzshutdown, vzreboot, vzcreate, vzclone, vzdestroy, resize, vzmigrate, ...) running at once per node; later ones are accepted
     /// (they get their UPID and show as running) but wait in line, in arrival order, and their TaskDuration starts
     /// when they get a turn. A capacity model of a node's disks and CPU, not a PVE setting. 0 = no limit.
     /// </summary>
@@ -27,6 +27,15 @@ public sealed record SimulatorOptions
     public TimeSpan UnauthorizedDelay { get; init; } = TimeSpan.Zero;
     /// <summary>Delay before HA-managed containers change state after their ha* task ended.</summary>
     public TimeSpan HaDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long allocating (or freeing) one volume holds its storage's lock, in create, clone and destroy tasks. Tasks
+    /// needing a busy storage wait in line; one that would wait longer than <see cref="StorageLockTimeout"/> fails
+    /// with PVE's "can't lock file '/var/lock/pve-manager/pve-storage-&lt;id&gt;' - got timeout". Zero: no contention.
+    /// </summary>
+    public TimeSpan StorageAllocationDuration { get; init; } = TimeSpan.Zero;
+    /// <summary>How long a task waits for a storage lock (pve-storage: 10 s).</summary>
+    public TimeSpan StorageLockTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Secret of <see cref="PveSimulatorServer.DefaultTokenId"/>; null draws a random one at start.</summary>
     public string? DefaultTokenSecret { get; init; }

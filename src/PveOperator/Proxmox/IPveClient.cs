@@ -78,4 +78,71 @@ public interface IPveClient : IDisposable
     /// ip=/ip6= of its netN config (dhcp, auto and manual give none). Loopback and link-local are dropped.
     /// </summary>
     Task<PveContainerAddresses> GetContainerAddressesAsync(string node, int vmid, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// GET /nodes/{node}/lxc/{vmid}/config: with <paramref name="current"/> the values in effect, otherwise (PVE's
+    /// default) with pending values merged in. Every key as text, plus the digest for <see cref="UpdateContainerConfigAsync"/>.
+    /// </summary>
+    Task<PveContainerConfigValues> GetContainerConfigValuesAsync(string node, int vmid, bool current = false,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>GET /nodes/{node}/lxc/{vmid}/pending: every key with its value in effect and what waits for the next start.</summary>
+    Task<IReadOnlyList<PvePendingEntry>> GetContainerPendingAsync(string node, int vmid, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// PUT /nodes/{node}/lxc/{vmid}/config: synchronous, nothing returned. <paramref name="digest"/> (from a config
+    /// read) makes PVE refuse the write when the config changed since: <see cref="PveErrorKind.DigestMismatch"/>.
+    /// A running CT applies some keys at once and leaves others pending (read <see cref="GetContainerPendingAsync"/>).
+    /// </summary>
+    Task UpdateContainerConfigAsync(string node, int vmid, IReadOnlyDictionary<string, string> values,
+        IReadOnlyCollection<string>? keysToDelete = null, string? digest = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// PUT /nodes/{node}/lxc/{vmid}/resize, task "resize". <paramref name="size"/> is PVE's: "16G" absolute, "+2G"
+    /// relative, a bare number in bytes. A smaller size fails with <see cref="PveErrorKind.CannotShrink"/>.
+    /// </summary>
+    Task<Upid> ResizeContainerDiskAsync(string node, int vmid, string disk, string size, string? digest = null,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// POST /nodes/{node}/lxc/{vmid}/migrate, task vzmigrate (hamigrate for HA-managed CTs). A running CT needs
+    /// <paramref name="restart"/>: containers cannot live-migrate.
+    /// </summary>
+    Task<Upid> MigrateContainerAsync(string node, int vmid, string target, bool restart = false, int? timeoutSeconds = null,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// POST /nodes/{node}/lxc, task vzcreate. A taken vmid fails at once with <see cref="PveErrorKind.AlreadyExists"/>;
+    /// the CT exists (locked "create") as soon as the UPID is returned. Never retried.
+    /// </summary>
+    Task<Upid> CreateContainerAsync(string node, PveContainerCreateRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>POST /nodes/{node}/lxc/{vmid}/clone, task vzclone; the UPID names the source vmid.</summary>
+    Task<Upid> CloneContainerAsync(string node, int vmid, PveContainerCloneRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// POST /nodes/{node}/lxc/{vmid}/template. PVE answers nothing and converts in a vztemplate task whose UPID it
+    /// does not return: poll the config's "template" key.
+    /// </summary>
+    Task ConvertContainerToTemplateAsync(string node, int vmid, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// DELETE /nodes/{node}/lxc/{vmid}, task vzdestroy. <paramref name="purge"/> also removes the CT from HA, backup
+    /// and replication jobs; <paramref name="destroyUnreferencedDisks"/> frees every volume carrying its vmid.
+    /// </summary>
+    Task<Upid> DestroyContainerAsync(string node, int vmid, bool purge = true, bool destroyUnreferencedDisks = true, bool force = false,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// GET /cluster/nextid: the lowest free vmid, or with <paramref name="vmid"/> that id if it is free (taken: a
+    /// <see cref="PveErrorKind.Validation"/> error). Nothing is reserved: a create may still find it taken.
+    /// </summary>
+    Task<int> GetNextVmidAsync(int? vmid = null, CancellationToken cancellationToken = default);
+
+    /// <summary>GET /nodes/{node}/storage, optionally only enabled storages holding <paramref name="content"/> (e.g. "rootdir").</summary>
+    Task<IReadOnlyList<PveStorage>> GetStoragesAsync(string node, string? content = null, CancellationToken cancellationToken = default);
+
+    /// <summary>GET /nodes/{node}/storage/{storage}/content?content=...: e.g. the vztmpl archives of a storage.</summary>
+    Task<IReadOnlyList<PveStorageVolume>> GetStorageContentAsync(string node, string storage, string? content = "vztmpl",
+        CancellationToken cancellationToken = default);
 }

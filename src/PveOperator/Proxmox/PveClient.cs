@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -175,7 +176,156 @@ public sealed class PveClient : IPveClient
         return PveAddressResolver.FromConfig(config);
     }
 
+    public async Task<PveContainerConfigValues> GetContainerConfigValuesAsync(string node, int vmid, bool current = false,
+        CancellationToken cancellationToken = default)
+    {
+        RequireContainer(node, vmid);
+        var request = PveApiRequest.Get("nodes", node, "lxc", vmid, "config") with { Query = current ? [new("current", "1")] : [] };
+        var raw = await SendRequiredAsync<Dictionary<string, JsonElement>>(request, cancellationToken).ConfigureAwait(false);
+        return PveContainerConfigValues.From(raw);
+    }
+
+    public async Task<IReadOnlyList<PvePendingEntry>> GetContainerPendingAsync(string node, int vmid, CancellationToken cancellationToken = default)
+    {
+        RequireContainer(node, vmid);
+        return await SendListAsync<PvePendingEntry>(PveApiRequest.Get("nodes", node, "lxc", vmid, "pending"), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task UpdateContainerConfigAsync(string node, int vmid, IReadOnlyDictionary<string, string> values,
+        IReadOnlyCollection<string>? keysToDelete = null, string? digest = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        RequireContainer(node, vmid);
+        var form = values.OrderBy(p => p.Key, StringComparer.Ordinal).ToList();
+        if (keysToDelete is { Count: > 0 })
+        {
+            form.Add(new("delete", string.Join(',', keysToDelete)));
+        }
+        if (!string.IsNullOrEmpty(digest))
+        {
+            form.Add(new("digest", digest));
+        }
+        if (form.Count == 0 || (form.Count == 1 && digest is not null))
+        {
+            throw new ArgumentException("nothing to set or delete", nameof(values));
+        }
+        await transport.SendAsync<string>(PveApiRequest.Put(form, "nodes", node, "lxc", vmid, "config"), cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task<Upid> ResizeContainerDiskAsync(string node, int vmid, string disk, string size, string? digest = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(disk);
+        ArgumentException.ThrowIfNullOrWhiteSpace(size);
+        RequireContainer(node, vmid);
+        var form = new List<KeyValuePair<string, string>> { new("disk", disk), new("size", size) };
+        PveContainerCreateRequest.Add(form, "digest", digest);
+        return SendTaskAsync(PveApiRequest.Put(form, "nodes", node, "lxc", vmid, "resize"), cancellationToken);
+    }
+
+    public Task<Upid> MigrateContainerAsync(string node, int vmid, string target, bool restart = false, int? timeoutSeconds = null,
+        CancellationToken cancellationToken = default)
+    {
+        RequireContainer(node, vmid);
+        RequireNode(target);
+        var form = new List<KeyValuePair<string, string>> { new("target", target) };
+        if (restart)
+        {
+            form.Add(new("restart", "1"));
+        }
+        AddTimeout(form, timeoutSeconds);
+        return SendTaskAsync(PveApiRequest.Post(form, "nodes", node, "lxc", vmid, "migrate"), cancellationToken);
+    }
+
+    public Task<Upid> CreateContainerAsync(string node, PveContainerCreateRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        RequireContainer(node, request.Vmid);
+        return SendTaskAsync(PveApiRequest.Post(request.ToForm(), "nodes", node, "lxc"), cancellationToken);
+    }
+
+    public Task<Upid> CloneContainerAsync(string node, int vmid, PveContainerCloneRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        RequireContainer(node, vmid);
+        RequireContainer(node, request.NewVmid);
+        return SendTaskAsync(PveApiRequest.Post(request.ToForm(), "nodes", node, "lxc", vmid, "clone"), cancellationToken);
+    }
+
+    public async Task ConvertContainerToTemplateAsync(string node, int vmid, CancellationToken cancellationToken = default)
+    {
+        RequireContainer(node, vmid);
+        await transport.SendAsync<string>(PveApiRequest.Post([], "nodes", node, "lxc", vmid, "template"), cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task<Upid> DestroyContainerAsync(string node, int vmid, bool purge = true, bool destroyUnreferencedDisks = true, bool force = false,
+        CancellationToken cancellationToken = default)
+    {
+        RequireContainer(node, vmid);
+        var query = new List<KeyValuePair<string, string>>();
+        if (purge)
+        {
+            query.Add(new("purge", "1"));
+        }
+        if (destroyUnreferencedDisks)
+        {
+            query.Add(new("destroy-unreferenced-disks", "1"));
+        }
+        if (force)
+        {
+            query.Add(new("force", "1"));
+        }
+        return SendTaskAsync(PveApiRequest.Delete(query, "nodes", node, "lxc", vmid), cancellationToken);
+    }
+
+    public async Task<int> GetNextVmidAsync(int? vmid = null, CancellationToken cancellationToken = default)
+    {
+        var request = PveApiRequest.Get("cluster", "nextid") with
+        {
+            Query = vmid is { } asked ? [new("vmid", asked.ToString(CultureInfo.InvariantCulture))] : [],
+        };
+        // A string per the Perl encoder; a number is accepted as well.
+        var raw = await transport.SendAsync<string>(request, cancellationToken).ConfigureAwait(false);
+        return int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var next)
+            ? next
+            : throw new PveApiException(PveErrorKind.Other, $"{request}: the answer holds no vmid (\"{raw}\")")
+            {
+                Method = request.Method.Method,
+                Path = request.Path,
+            };
+    }
+
+    public async Task<IReadOnlyList<PveStorage>> GetStoragesAsync(string node, string? content = null, CancellationToken cancellationToken = default)
+    {
+        RequireNode(node);
+        var request = PveApiRequest.Get("nodes", node, "storage") with { Query = content is null ? [] : [new("content", content)] };
+        return await SendListAsync<PveStorage>(request, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<PveStorageVolume>> GetStorageContentAsync(string node, string storage, string? content = "vztmpl",
+        CancellationToken cancellationToken = default)
+    {
+        RequireNode(node);
+        ArgumentException.ThrowIfNullOrWhiteSpace(storage);
+        var request = PveApiRequest.Get("nodes", node, "storage", storage, "content") with { Query = content is null ? [] : [new("content", content)] };
+        return await SendListAsync<PveStorageVolume>(request, cancellationToken).ConfigureAwait(false);
+    }
+
     public void Dispose() => transport.Dispose();
+
+    /// <summary>Sends a write whose answer is a task id; an answer without one means PVE probably started something.</summary>
+    private async Task<Upid> SendTaskAsync(PveApiRequest request, CancellationToken cancellationToken)
+    {
+        var raw = await transport.SendAsync<string>(request, cancellationToken).ConfigureAwait(false);
+        return Upid.TryParse(raw, out var upid)
+            ? upid
+            : throw new PveApiException(PveErrorKind.Other, $"{request}: the answer holds no valid task id (\"{raw}\")")
+            {
+                Method = request.Method.Method,
+                Path = request.Path,
+                OutcomeUnknown = true,
+            };
+    }
 
     private async Task<Upid> PowerActionAsync(string node, int vmid, string action,
         IReadOnlyList<KeyValuePair<string, string>> form, CancellationToken cancellationToken)

@@ -100,6 +100,12 @@ internal sealed class SimulatorTestHost : IAsyncDisposable
     public Task<SimResponse> PostAsync(string apiPath, IReadOnlyDictionary<string, string>? form = null, HttpClient? client = null) =>
         SendAsync(new HttpRequestMessage(HttpMethod.Post, "/api2/json" + apiPath) { Content = new FormUrlEncodedContent(form ?? new Dictionary<string, string>()) }, client);
 
+    public Task<SimResponse> PutAsync(string apiPath, IReadOnlyDictionary<string, string> form, HttpClient? client = null) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Put, "/api2/json" + apiPath) { Content = new FormUrlEncodedContent(form) }, client);
+
+    public Task<SimResponse> DeleteAsync(string apiPath, HttpClient? client = null) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Delete, "/api2/json" + apiPath), client);
+
     public async Task<SimResponse> SendAsync(HttpRequestMessage request, HttpClient? client = null)
     {
         using (request)

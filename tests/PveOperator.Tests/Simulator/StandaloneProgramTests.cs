@@ -34,6 +34,11 @@ public sealed partial class StandaloneProgramTests
         Assert.Equal(TimeSpan.FromSeconds(90), cluster.GetContainer(103)!.ShutdownDuration);
         Assert.Contains("hwaddr=BC:24:11:", cluster.GetContainer(101)!.Net["net0"], StringComparison.Ordinal);
         Assert.True(cluster.GetContainer(900)!.Template);
+        Assert.Equal("1", cluster.GetContainer(103)!.Config.Get("protection"));
+        Assert.Equal(["local", "local-lvm", "nfs-shared"], cluster.Storages.Select(s => s.Id).Order(StringComparer.Ordinal));
+        Assert.Equal("debian-12-standard_12.7-1_amd64.tar.zst", Assert.Single(cluster.FindStorage("local")!.Templates).FileName);
+        Assert.True(cluster.FindStorage("nfs-shared")!.Shared);
+        Assert.False(cluster.FindStorage("nfs-shared")!.IsOn("pve3"));
     }
 
     [Fact]

@@ -22,9 +22,14 @@ internal sealed class AdminEndpoints(SimulatorServices services)
         Map(routes, "DELETE", "/containers/{vmid:int}", http => Done(() => services.Cluster.RemoveContainer(Vmid(http))));
         Map(routes, "POST", "/containers/{vmid:int}/state", http => Done(() => services.Cluster.SetContainerStatus(Vmid(http), Flag(http, "running"))));
         Map(routes, "POST", "/containers/{vmid:int}/migrate", http => Done(() => services.Cluster.MigrateContainer(Vmid(http), Query(http, "target") ?? throw new ArgumentException("target is missing"))));
+        Map(routes, "GET", "/containers/{vmid:int}/config", http => Task.FromResult(ConfigFile(Vmid(http))));
+        Map(routes, "POST", "/containers/{vmid:int}/config", ChangeConfig);
         Map(routes, "POST", "/containers/{vmid:int}/lock", http => Done(() => services.Cluster.SetLock(Vmid(http), Query(http, "name"))));
         Map(routes, "POST", "/nodes", AddNode);
         Map(routes, "POST", "/nodes/{name}/online", http => Done(() => services.Cluster.SetNodeOnline((string)http.GetRouteValue("name")!, Flag(http, "online"))));
+        Map(routes, "GET", "/storages", _ => Task.FromResult(Results.Json(services.Cluster.Storages, AdminJson.Options)));
+        Map(routes, "POST", "/storages", AddStorage);
+        Map(routes, "DELETE", "/storages/{id}", http => Done(() => services.Cluster.RemoveStorage((string)http.GetRouteValue("id")!)));
         Map(routes, "POST", "/resources/refresh", _ => Done(services.Cluster.RefreshResources));
         Map(routes, "GET", "/tasks", _ => Task.FromResult(Tasks()));
         Map(routes, "GET", "/faults", _ => Task.FromResult(Faults()));
@@ -66,6 +71,7 @@ internal sealed class AdminEndpoints(SimulatorServices services)
             requests = services.Counters.Snapshot(),
             total = services.Counters.Total,
             powerActions,
+            tasks = services.Counters.TaskSnapshot(),
             maxInFlightPerNode = load.ToDictionary(pair => pair.Key, pair => pair.Value.MaxInFlight),
             maxServingPerNode = load.ToDictionary(pair => pair.Key, pair => pair.Value.MaxServing),
         }, AdminJson.Options);
@@ -86,6 +92,73 @@ internal sealed class AdminEndpoints(SimulatorServices services)
         }
 
         return Run(() => services.Cluster.AddContainer(spec.ToContainer(firstNode)), StatusCodes.Status201Created);
+    }
+
+    private async Task<IResult> AddStorage(HttpContext http)
+    {
+        var storage = await ReadAsync<SimStorage>(http);
+        return storage is null
+            ? BadRequest("expected a storage object")
+            : Run(() => services.Cluster.AddStorage(storage), StatusCodes.Status201Created);
+    }
+
+    private IResult ConfigFile(int vmid)
+    {
+        var config = services.Cluster.WithContainer(vmid, c => c.Config.Clone());
+        return config is null
+            ? Results.Json(new { error = $"container {vmid} does not exist in the simulator" }, AdminJson.Options, statusCode: StatusCodes.Status404NotFound)
+            : Results.Json(new { current = config.Current, pending = config.Pending, pendingDeletes = config.PendingDeletes, digest = config.Digest, file = config.Render() }, AdminJson.Options);
+    }
+
+    /// <summary>
+    /// Edits a CT's config behind the API's back (drift), as a user of the PVE GUI or of /etc/pve would: the body is
+    /// an object of key → value (string, number or boolean) or null to delete; with ?pending=1 the change goes into
+    /// the pending section instead. No validation, no privilege, no lock check.
+    /// </summary>
+    private async Task<IResult> ChangeConfig(HttpContext http)
+    {
+        var vmid = Vmid(http);
+        var changes = await ReadAsync<Dictionary<string, JsonElement>>(http);
+        if (changes is null)
+        {
+            return BadRequest("expected an object of config keys");
+        }
+
+        var pending = Query(http, "pending") is "1" or "true";
+        var found = services.Cluster.WithContainer(vmid, container =>
+        {
+            foreach (var (key, value) in changes)
+            {
+                var text = value.ValueKind switch
+                {
+                    JsonValueKind.Null => null,
+                    JsonValueKind.String => value.GetString(),
+                    JsonValueKind.True => "1",
+                    JsonValueKind.False => "0",
+                    _ => value.GetRawText(),
+                };
+                if (pending)
+                {
+                    if (text is null)
+                    {
+                        container.Config.DeletePending(key);
+                    }
+                    else
+                    {
+                        container.Config.SetPending(key, text);
+                    }
+                }
+                else
+                {
+                    container.Config.Set(key, text);
+                }
+            }
+
+            return true;
+        });
+        return found
+            ? Results.StatusCode(StatusCodes.Status204NoContent)
+            : Results.Json(new { error = $"container {vmid} does not exist in the simulator" }, AdminJson.Options, statusCode: StatusCodes.Status404NotFound);
     }
 
     private async Task<IResult> AddNode(HttpContext http)

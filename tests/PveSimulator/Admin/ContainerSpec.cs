@@ -28,6 +28,8 @@ internal sealed record ContainerSpec
     public double? ShutdownSeconds { get; init; }
     /// <summary>When set, starts fail with this text.</summary>
     public string? StartFailure { get; init; }
+    /// <summary>Further config keys as PVE writes them ("protection": "1", "rootfs": "local-lvm:vm-100-disk-0,size=16G", ...), set last.</summary>
+    public Dictionary<string, string>? Config { get; init; }
 
     public SimContainer ToContainer(string defaultNode)
     {
@@ -55,6 +57,11 @@ internal sealed record ContainerSpec
         };
         container.Cores = Cores ?? container.Cores;
         container.MemoryMb = MemoryMb ?? container.MemoryMb;
+        foreach (var (key, value) in Config ?? [])
+        {
+            container.Config.Set(key, value);
+        }
+
         return container;
     }
 
@@ -74,6 +81,7 @@ internal sealed record ContainerSpec
         MemoryMb = container.MemoryMb,
         ShutdownSeconds = container.ShutdownDuration.TotalSeconds,
         StartFailure = container.StartFailure,
+        Config = new Dictionary<string, string>(container.Config.Current),
     };
 
     /// <summary>net0 as the PVE GUI creates it by default, with a Proxmox-prefixed MAC.</summary>

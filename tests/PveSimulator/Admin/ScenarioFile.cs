@@ -10,6 +10,8 @@ internal sealed record ScenarioFile
     public IReadOnlyList<NodeSpec>? Nodes { get; init; }
     public IReadOnlyList<ContainerSpec>? Containers { get; init; }
     public IReadOnlyList<TokenSpec>? Tokens { get; init; }
+    /// <summary>When given, replaces the default storages (local with a Debian 12 template, local-lvm).</summary>
+    public IReadOnlyList<SimStorage>? Storages { get; init; }
 
     public static ScenarioFile Load(string path)
     {
@@ -18,9 +20,18 @@ internal sealed record ScenarioFile
             ?? throw new InvalidDataException($"{path} holds no scenario");
     }
 
-    /// <summary>Puts nodes, then containers, then tokens into the cluster.</summary>
+    /// <summary>Puts storages, nodes, then containers, then tokens into the cluster.</summary>
     public void ApplyTo(SimulatedCluster cluster)
     {
+        if (Storages is not null)
+        {
+            cluster.ClearStorages();
+            foreach (var storage in Storages)
+            {
+                cluster.AddStorage(storage);
+            }
+        }
+
         foreach (var node in Nodes ?? [])
         {
             cluster.AddNode(node.Name, node.Ip ?? "127.0.0.1", node.Online);

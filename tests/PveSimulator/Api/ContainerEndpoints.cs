@@ -13,6 +13,7 @@ internal sealed class ContainerEndpoints(SimulatorServices services)
         {
             Parameters = [new ParameterSpec("current", ParameterType.Boolean), new ParameterSpec("snapshot", ParameterType.String)],
         },
+        new("GET", "/nodes/{node}/lxc/{vmid}/pending", EndpointScope.NodeDaemon, RequiredAccess.VmAudit, Pending),
         new("GET", "/nodes/{node}/lxc/{vmid}/interfaces", EndpointScope.NodeDaemon, RequiredAccess.VmAudit, Interfaces)
         {
             ExistsIn = release => release.HasInterfacesEndpoint,
@@ -24,14 +25,24 @@ internal sealed class ContainerEndpoints(SimulatorServices services)
 
     private Task<JsonNode?> Config(ApiCall call)
     {
+        var current = call.Parameters.GetBoolean("current") == true;
+        var snapshot = call.Parameters.GetString("snapshot");
+        if (current && snapshot is not null)
+        {
+            const string Both = "cannot use 'snapshot' parameter with 'current'";
+            throw PveApiException.InvalidParameters(new Dictionary<string, string> { ["current"] = Both, ["snapshot"] = Both });
+        }
+
         var container = LoadConfig(call);
-        if (call.Parameters.GetString("snapshot") is { Length: > 0 } snapshot)
+        if (snapshot is { Length: > 0 })
         {
             throw new PveApiException(500, $"snapshot '{snapshot}' does not exist");
         }
 
-        return Task.FromResult<JsonNode?>(ContainerJson.Config(container));
+        return Task.FromResult<JsonNode?>(ContainerJson.Config(container, current));
     }
+
+    private Task<JsonNode?> Pending(ApiCall call) => Task.FromResult<JsonNode?>(ContainerJson.Pending(LoadConfig(call)));
 
     private Task<JsonNode?> Interfaces(ApiCall call)
     {

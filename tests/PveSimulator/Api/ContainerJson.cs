@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Net;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Nodes;
+using PveSimulator.Config;
 using PveSimulator.Model;
 
 namespace PveSimulator.Api;
@@ -77,54 +76,50 @@ internal static class ContainerJson
         return entry;
     }
 
-    public static JsonObject Config(ContainerView container)
+    /// <summary>GET config: by default with pending values merged in, with <paramref name="current"/> the values in effect.</summary>
+    public static JsonObject Config(ContainerView container, bool current)
     {
-        var config = new SortedDictionary<string, JsonNode?>(StringComparer.Ordinal)
-        {
-            ["arch"] = "amd64",
-            ["cores"] = container.Cores,
-            ["memory"] = container.MemoryMb,
-            ["swap"] = container.SwapMb,
-            ["ostype"] = "debian",
-            ["rootfs"] = $"local-lvm:vm-{container.Vmid}-disk-0,size={container.RootfsGb}G",
-            ["unprivileged"] = 1,
-            ["features"] = "nesting=1",
-        };
-        if (!string.IsNullOrEmpty(container.Name))
-        {
-            config["hostname"] = container.Name;
-        }
-
-        foreach (var (key, value) in container.Net)
-        {
-            config[key] = value;
-        }
-
-        if (!string.IsNullOrEmpty(container.Tags))
-        {
-            config["tags"] = container.Tags;
-        }
-
-        if (container.Lock is not null)
-        {
-            config["lock"] = container.Lock;
-        }
-
-        if (container.Template)
-        {
-            config["template"] = 1;
-        }
-
+        var config = current ? container.Config.Current : container.Config.Merged();
         var result = new JsonObject();
         foreach (var (key, value) in config)
         {
-            result[key] = value;
+            result[key] = ConfigKeys.ToJson(key, value);
         }
 
-        // PVE's digest is the SHA-1 of the raw config file; any stable text of the same content will do here.
-        var text = string.Join('\n', config.Select(pair => $"{pair.Key}: {pair.Value?.ToJsonString()}"));
-        result["digest"] = Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes(text)));
+        result["digest"] = container.Config.Digest;
         return result;
+    }
+
+    /// <summary>GET pending: every key with its current value, its pending value and whether it is to be deleted.</summary>
+    public static JsonArray Pending(ContainerView container)
+    {
+        var config = container.Config;
+        var keys = new SortedSet<string>(config.Current.Keys, StringComparer.Ordinal);
+        keys.UnionWith(config.Pending.Keys);
+        var entries = new JsonArray();
+        foreach (var key in keys)
+        {
+            var entry = new JsonObject { ["key"] = key };
+            if (config.Current.TryGetValue(key, out var value))
+            {
+                entry["value"] = ConfigKeys.ToJson(key, value);
+            }
+
+            if (config.Pending.TryGetValue(key, out var pending))
+            {
+                entry["pending"] = ConfigKeys.ToJson(key, pending);
+            }
+
+            if (config.PendingDeletes.Contains(key))
+            {
+                entry["delete"] = 1;
+            }
+
+            entries.Add(entry);
+        }
+
+        entries.Add(new JsonObject { ["key"] = "digest", ["value"] = config.Digest });
+        return entries;
     }
 
     /// <summary>GET /lxc/{vmid}/interfaces of a running CT: "lo" plus one entry per netN, as `ip --json a` shows them.</summary>

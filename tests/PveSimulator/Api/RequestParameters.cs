@@ -60,7 +60,7 @@ internal sealed partial class RequestParameters
                 continue;
             }
 
-            var spec = specs.FirstOrDefault(s => s.Name == name);
+            var spec = specs.FirstOrDefault(s => s.Matches(name));
             var error = spec is null ? NotInSchema : Check(spec, value);
             if (error is not null)
             {
@@ -73,6 +73,9 @@ internal sealed partial class RequestParameters
             throw PveApiException.InvalidParameters(errors);
         }
     }
+
+    /// <summary>Every parameter's name, for handlers that take families of keys (netN, mpN).</summary>
+    public IEnumerable<string> Names => _values.Keys;
 
     public string? GetString(string name) => _values.TryGetValue(name, out var value) ? Text(value) : null;
 

@@ -134,9 +134,14 @@ internal sealed class RequestPipeline(SimulatorServices services)
             RequiredAccess.SysAuditOnNode => ($"/nodes/{node}", "Sys.Audit"),
             RequiredAccess.VmAudit => ($"/vms/{vmid}", "VM.Audit"),
             RequiredAccess.VmPowerMgmt => ($"/vms/{vmid}", "VM.PowerMgmt"),
+            RequiredAccess.VmAllocate => ($"/vms/{vmid}", "VM.Allocate"),
+            RequiredAccess.VmMigrate => ($"/vms/{vmid}", "VM.Migrate"),
+            RequiredAccess.VmConfigDisk => ($"/vms/{vmid}", "VM.Config.Disk"),
+            RequiredAccess.VmConfigAny => ($"/vms/{vmid}", "VM.Config.Disk|VM.Config.CPU|VM.Config.Memory|VM.Config.Network|VM.Config.Options"),
             _ => null,
         };
-        if (needed is { } need && !token.Has(need.Privilege))
+        // "A|B" means any one of them will do (check_any).
+        if (needed is { } need && !need.Privilege.Split('|').Any(token.Has))
         {
             throw PveApiException.PermissionDenied(need.Path, need.Privilege);
         }

@@ -13,4 +13,12 @@ internal enum RequiredAccess
     VmAudit,
     /// <summary>VM.PowerMgmt on "/vms/{vmid}".</summary>
     VmPowerMgmt,
+    /// <summary>VM.Allocate on "/vms/{vmid}" (destroy, template conversion).</summary>
+    VmAllocate,
+    /// <summary>VM.Migrate on "/vms/{vmid}".</summary>
+    VmMigrate,
+    /// <summary>VM.Config.Disk on "/vms/{vmid}" (resize).</summary>
+    VmConfigDisk,
+    /// <summary>Any one of VM.Config.{Disk,CPU,Memory,Network,Options} on "/vms/{vmid}" (PUT config; keys are checked one by one later).</summary>
+    VmConfigAny,
 }

@@ -21,7 +21,9 @@ internal sealed class SimulatorServices
         Faults = faults;
         CertificateFingerprint = certificateFingerprint;
         Tasks = new TaskRegistry(options.TimeProvider);
-        PowerActions = new PowerActionRunner(cluster, Tasks, options, stopping);
+        Runner = new TaskRunner(Tasks, counters, options, stopping);
+        PowerActions = new PowerActionRunner(cluster, Runner, options);
+        StorageLocks = new StorageLocks(options);
         Workers = new DaemonWorkerPool(Math.Max(1, options.DaemonWorkersPerNode));
         Writer = new PveResponseWriter(Release);
         Authenticator = new TokenAuthenticator(cluster, Release);
@@ -40,7 +42,10 @@ internal sealed class SimulatorServices
     /// <summary>Every simulated node presents the simulator's own certificate.</summary>
     public string CertificateFingerprint { get; }
     public TaskRegistry Tasks { get; }
+    /// <summary>Runs every worker task: node turns, the CT flock, durations and outcomes.</summary>
+    public TaskRunner Runner { get; }
     public PowerActionRunner PowerActions { get; }
+    public StorageLocks StorageLocks { get; }
     public DaemonWorkerPool Workers { get; }
     public PveResponseWriter Writer { get; }
     public TokenAuthenticator Authenticator { get; }

@@ -19,6 +19,7 @@ internal sealed record CommandLine
     public int? HaDelayMs { get; init; }
     public int? Workers { get; init; }
     public int? MaxParallelTasks { get; init; }
+    public int? StorageAllocationMs { get; init; }
     public int? UnauthorizedDelayMs { get; init; }
     public string? InfoFile { get; init; }
     public bool LogRequests { get; init; }
@@ -40,7 +41,8 @@ internal sealed record CommandLine
           --dhcp-delay-ms N        delay after a start before a DHCP address shows (default 0)
           --ha-delay-ms N          delay before HA-managed CTs change state (default 1000)
           --workers N              pvedaemon workers per node (default 3)
-          --max-parallel-tasks N   power-action tasks running at once per node; more wait in line (default 0 = no limit)
+          --max-parallel-tasks N   worker tasks running at once per node; more wait in line (default 0 = no limit)
+          --storage-allocation-ms N  how long one volume allocation holds its storage's lock (default 0)
           --unauthorized-delay-ms N  delay before each 401 (default 0; real PVE: 3000)
           --info-file PATH         write {url, tokenId, tokenSecret, fingerprint, certificatePem} as JSON
           --log-requests           print one line per request
@@ -72,6 +74,7 @@ internal sealed record CommandLine
                 "--ha-delay-ms" => result with { HaDelayMs = Number() },
                 "--workers" => result with { Workers = Math.Max(1, Number()) },
                 "--max-parallel-tasks" => result with { MaxParallelTasks = Number() },
+                "--storage-allocation-ms" => result with { StorageAllocationMs = Number() },
                 "--unauthorized-delay-ms" => result with { UnauthorizedDelayMs = Number() },
                 "--info-file" => result with { InfoFile = Value() },
                 "--log-requests" => result with { LogRequests = true },

@@ -20,7 +20,8 @@ internal sealed record ContainerView(
     int RootfsGb,
     string? Tags,
     TimeSpan ShutdownDuration,
-    string? StartFailure)
+    string? StartFailure,
+    Config.ContainerConfig Config)
 {
     /// <summary>PVE's vmstatus name: the hostname without whitespace, or "CT&lt;vmid&gt;" without one.</summary>
     public string DisplayName => string.IsNullOrWhiteSpace(Name) ? $"CT{Vmid}" : string.Concat(Name.Where(c => !char.IsWhiteSpace(c)));
@@ -45,5 +46,6 @@ internal sealed record ContainerView(
         container.RootfsGb,
         container.Tags,
         container.ShutdownDuration,
-        container.StartFailure);
+        container.StartFailure,
+        container.Config.Clone());
 }

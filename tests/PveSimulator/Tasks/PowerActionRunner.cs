@@ -9,20 +9,11 @@ namespace PveSimulator.Tasks;
 /// </summary>
 internal sealed class PowerActionRunner(
     SimulatedCluster cluster,
-    TaskRegistry tasks,
-    SimulatorOptions options,
-    CancellationToken stopping)
+    TaskRunner runner,
+    SimulatorOptions options)
 {
-    // pve-container's lock_config waits this long for the flock before giving up.
-    private static readonly TimeSpan ConfigLockTimeout = TimeSpan.FromSeconds(10);
     // ha-manager set / crm-command only queue a request, which takes a moment.
     private static readonly TimeSpan HaRequestDuration = TimeSpan.FromMilliseconds(100);
-
-    private readonly Lock _gate = new();
-    private readonly Dictionary<int, SimTask> _configLocks = [];
-    // Only with MaxParallelTasksPerNode: each node's running count and its line of waiting tasks.
-    private readonly Dictionary<string, NodeTaskLine> _nodeTasks = new(StringComparer.Ordinal);
-    private readonly HashSet<SimTask> _slotHolders = [];
 
     private TimeProvider Time => options.TimeProvider;
 
@@ -49,111 +40,57 @@ internal sealed class PowerActionRunner(
             return SubmitHaRequest(action, node, vmid, token);
         }
 
-        var task = tasks.Create(node, TaskType(action), vmid, token);
-        RunWhenNodeHasRoom(task, () => Begin(task, action, node, vmid, shutdown));
+        var task = runner.Create(node, TaskType(action), vmid, token);
+        // Looked up again inside the worker: a task that waited in line sees the CT as it is now.
+        ContainerView? LocalNow()
+        {
+            var now = cluster.ViewContainer(vmid);
+            return now is not null && now.Node == node ? now : null;
+        }
+
+        runner.RunWorker(
+            task,
+            vmid,
+            () => CheckInsideWorker(action, node, vmid, LocalNow()),
+            () => Duration(action, LocalNow(), shutdown),
+            () => Complete(action, node, vmid, LocalNow(), shutdown));
         return task.Upid;
     }
 
-    /// <summary>The worker's part: take the CT's config lock, check inside, then run for the task's duration.</summary>
-    private void Begin(SimTask task, PowerAction action, string node, int vmid, ShutdownRequest shutdown)
+    /// <summary>The vzstart a create with start=1 forks once it succeeded; null when the CT already runs.</summary>
+    public string? TrySubmitStart(string node, int vmid, ApiToken token)
     {
-        if (!TryTakeConfigLock(vmid, task))
+        try
         {
-            RunLater(task, Min(ConfigLockTimeout, options.TaskDuration), () => $"can't lock file '/run/lock/lxc/pve-config-{vmid}.lock' - got timeout", holdsLock: false);
-            return;
+            return Submit(PowerAction.Start, node, vmid, token, ShutdownRequest.Default);
         }
-
-        // Looked up again: a task that waited in line sees the CT as it is now.
-        var container = cluster.ViewContainer(vmid);
-        var local = container is not null && container.Node == node ? container : null;
-        var refusal = CheckInsideWorker(action, node, vmid, local);
-        if (refusal is not null)
+        catch (PveApiException)
         {
-            // These checks run right after the worker forks, so the task fails almost at once.
-            FinishTask(task, refusal, holdsLock: true);
-            return;
-        }
-
-        switch (action)
-        {
-            case PowerAction.Start:
-                RunLater(task, options.TaskDuration, () => Start(node, vmid), holdsLock: true);
-                break;
-            case PowerAction.Stop:
-                RunLater(task, options.TaskDuration, () => Stop(node, vmid), holdsLock: true);
-                break;
-            case PowerAction.Reboot:
-                RunLater(task, options.TaskDuration, () => Reboot(node, vmid), holdsLock: true);
-                break;
-            case PowerAction.Shutdown:
-                var graceful = local!.ShutdownDuration <= TimeSpan.FromSeconds(shutdown.TimeoutSeconds);
-                if (graceful)
-                {
-                    RunLater(task, options.TaskDuration + local.ShutdownDuration, () => Stop(node, vmid), holdsLock: true);
-                }
-                else
-                {
-                    // lxc-stop --nokill gives up after the timeout; forceStop kills the CT then.
-                    RunLater(task, options.TaskDuration + TimeSpan.FromSeconds(shutdown.TimeoutSeconds),
-                        () => shutdown.ForceStop ? Stop(node, vmid) : "container did not stop", holdsLock: true);
-                }
-
-                break;
+            return null;
         }
     }
 
-    /// <summary>
-    /// Starts the task's work now when its node runs fewer than MaxParallelTasksPerNode tasks (or there is no limit),
-    /// otherwise when an earlier task of that node ends, in arrival order. The UPID is answered either way.
-    /// </summary>
-    private void RunWhenNodeHasRoom(SimTask task, Action begin)
+    private TimeSpan Duration(PowerAction action, ContainerView? local, ShutdownRequest shutdown)
     {
-        var limit = options.MaxParallelTasksPerNode;
-        if (limit > 0)
+        if (action != PowerAction.Shutdown || local is null)
         {
-            lock (_gate)
-            {
-                if (!_nodeTasks.TryGetValue(task.Node, out var line))
-                {
-                    _nodeTasks[task.Node] = line = new NodeTaskLine();
-                }
-
-                if (line.Running >= limit)
-                {
-                    line.Waiting.Enqueue((task, begin));
-                    return;
-                }
-
-                line.Running++;
-                _slotHolders.Add(task);
-            }
+            return options.TaskDuration;
         }
 
-        begin();
+        // lxc-stop --nokill gives up after the timeout.
+        var timeout = TimeSpan.FromSeconds(shutdown.TimeoutSeconds);
+        return options.TaskDuration + (local.ShutdownDuration <= timeout ? local.ShutdownDuration : timeout);
     }
 
-    /// <summary>Hands the ended task's place on its node to the next task in line, if any.</summary>
-    private void LeaveNode(SimTask task)
+    private string? Complete(PowerAction action, string node, int vmid, ContainerView? local, ShutdownRequest shutdown) => action switch
     {
-        (SimTask Task, Action Begin) next;
-        lock (_gate)
-        {
-            if (!_slotHolders.Remove(task) || !_nodeTasks.TryGetValue(task.Node, out var line))
-            {
-                return;
-            }
-
-            if (!line.Waiting.TryDequeue(out next))
-            {
-                line.Running--;
-                return;
-            }
-
-            _slotHolders.Add(next.Task);
-        }
-
-        next.Begin();
-    }
+        PowerAction.Start => Start(node, vmid),
+        PowerAction.Stop => Stop(node, vmid),
+        PowerAction.Reboot => Reboot(node, vmid),
+        // forceStop kills the CT once the graceful shutdown timed out.
+        PowerAction.Shutdown when local is null || local.ShutdownDuration <= TimeSpan.FromSeconds(shutdown.TimeoutSeconds) || shutdown.ForceStop => Stop(node, vmid),
+        _ => "container did not stop",
+    };
 
     private static string TaskType(PowerAction action) => action switch
     {
@@ -213,7 +150,7 @@ internal sealed class PowerActionRunner(
     {
         var start = action == PowerAction.Start;
         var requested = start ? "started" : "stopped";
-        var task = tasks.Create(node, start ? "hastart" : "hastop", vmid, token);
+        var task = runner.Create(node, start ? "hastart" : "hastop", vmid, token);
         task.Log($"Requesting HA {(start ? "start" : "stop")} for CT {vmid}");
         cluster.TryChange(vmid, container => container.HaRequestedState = requested);
 
@@ -225,9 +162,9 @@ internal sealed class PowerActionRunner(
     {
         try
         {
-            await Task.Delay(Min(HaRequestDuration, options.TaskDuration), Time, stopping);
+            await Task.Delay(HaRequestDuration < options.TaskDuration ? HaRequestDuration : options.TaskDuration, Time, runner.Stopping);
             task.Finish("OK");
-            await Task.Delay(options.HaDelay, Time, stopping);
+            await Task.Delay(options.HaDelay, Time, runner.Stopping);
             cluster.TryChange(vmid, container =>
             {
                 // A later request may have changed the goal meanwhile; the LRM acts on the newest one.
@@ -243,62 +180,4 @@ internal sealed class PowerActionRunner(
         }
     }
 
-    /// <summary>
-    /// Called without Task.Run on purpose: the delay's timer is created before Submit returns, so a test
-    /// advancing a fake clock right after the POST always moves this task along.
-    /// </summary>
-    private void RunLater(SimTask task, TimeSpan delay, Func<string?> complete, bool holdsLock) =>
-        _ = RunLaterAsync(task, delay, complete, holdsLock);
-
-    private async Task RunLaterAsync(SimTask task, TimeSpan delay, Func<string?> complete, bool holdsLock)
-    {
-        try
-        {
-            await Task.Delay(delay, Time, stopping);
-            FinishTask(task, complete(), holdsLock);
-        }
-        catch (OperationCanceledException)
-        {
-            // The simulator is shutting down.
-        }
-    }
-
-    private void FinishTask(SimTask task, string? error, bool holdsLock)
-    {
-        task.Finish(error ?? "OK");
-        if (holdsLock)
-        {
-            ReleaseConfigLock(task);
-        }
-
-        LeaveNode(task);
-    }
-
-    private bool TryTakeConfigLock(int vmid, SimTask task)
-    {
-        lock (_gate)
-        {
-            return _configLocks.TryAdd(vmid, task);
-        }
-    }
-
-    private void ReleaseConfigLock(SimTask task)
-    {
-        lock (_gate)
-        {
-            var vmid = int.Parse(task.Id, System.Globalization.CultureInfo.InvariantCulture);
-            if (_configLocks.TryGetValue(vmid, out var holder) && ReferenceEquals(holder, task))
-            {
-                _configLocks.Remove(vmid);
-            }
-        }
-    }
-
-    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
-
-    private sealed class NodeTaskLine
-    {
-        public int Running { get; set; }
-        public Queue<(SimTask Task, Action Begin)> Waiting { get; } = new();
-    }
 }

@@ -15,13 +15,12 @@ internal sealed partial class TaskRegistry(TimeProvider time)
     private readonly DateTimeOffset _bootTime = time.GetUtcNow() - TimeSpan.FromDays(3);
     private int _lastPid = Random.Shared.Next(100_000, 2_000_000);
 
-    public SimTask Create(string node, string type, int vmid, ApiToken token)
+    public SimTask Create(string node, string type, string id, ApiToken token)
     {
         var now = time.GetUtcNow();
         var pid = Interlocked.Increment(ref _lastPid);
         var processStart = (long)((now - _bootTime).TotalSeconds * ClockTicksPerSecond);
         var startTime = now.ToUnixTimeSeconds();
-        var id = vmid.ToString(CultureInfo.InvariantCulture);
         var upid = string.Create(CultureInfo.InvariantCulture, $"UPID:{node}:{pid:X8}:{processStart:X8}:{startTime:X8}:{type}:{id}:{token.TokenId}:");
         var task = new SimTask(upid, node, pid, processStart, startTime, type, id, token.TokenId);
         _tasks[upid] = task;

@@ -18,6 +18,11 @@ internal static partial class PveErrorClassifier
             // Including tasks/{upid}/status's 400 {"errors":{"upid":"no such task"}} for a task the node does not know
             // (see PveApiException.IsUnknownTask): the status decides, as callers expect.
             400 => PveErrorKind.Validation,
+            // Checked first: "unable to create CT 120 - ..." wraps the cause, and a storage lock is not a CT lock.
+            500 when StorageLockPattern().IsMatch(text) => PveErrorKind.StorageLocked,
+            500 when AlreadyExistsPattern().IsMatch(text) => PveErrorKind.AlreadyExists,
+            500 when DigestMismatchPattern().IsMatch(text) => PveErrorKind.DigestMismatch,
+            500 when CannotShrinkPattern().IsMatch(text) => PveErrorKind.CannotShrink,
             500 when NotFoundPattern().IsMatch(text) => PveErrorKind.NotFound,
             500 when AlreadyInStatePattern().IsMatch(text) => PveErrorKind.AlreadyInState,
             500 when LockedPattern().IsMatch(text) => PveErrorKind.Locked,
@@ -55,6 +60,20 @@ internal static partial class PveErrorClassifier
     // "CT is locked (backup)", "VM is locked (migrate)", "can't lock file '/run/lock/lxc/pve-config-100.lock' - got timeout".
     [GeneratedRegex(@"\b(CT|VM) is locked\b|can't lock file", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex LockedPattern();
+
+    // "CT 120 already exists on node 'pve1'", "VM 120 already exists on node 'pve1'" (a QEMU guest holds the id).
+    [GeneratedRegex(@"\b(CT|VM) \d+ already exists on node\b", RegexOptions.CultureInvariant)]
+    private static partial Regex AlreadyExistsPattern();
+
+    [GeneratedRegex(@"detected modified configuration - file changed by other user", RegexOptions.CultureInvariant)]
+    private static partial Regex DigestMismatchPattern();
+
+    // Local storages: a flock under /var/lock/pve-manager; shared ones: a pmxcfs lock.
+    [GeneratedRegex(@"can't lock file '/var/lock/pve-manager/pve-storage-[^']*' - got timeout|cfs-lock 'storage-[^']*' error: got lock request timeout", RegexOptions.CultureInvariant)]
+    private static partial Regex StorageLockPattern();
+
+    [GeneratedRegex(@"unable to shrink disk size", RegexOptions.CultureInvariant)]
+    private static partial Regex CannotShrinkPattern();
 
     [GeneratedRegex(@"Permission check failed \((?<path>/[^,)]*), (?<privilege>[^)]+)\)", RegexOptions.CultureInvariant)]
     private static partial Regex PermissionPattern();

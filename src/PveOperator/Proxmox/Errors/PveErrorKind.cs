@@ -21,4 +21,12 @@ public enum PveErrorKind
     Transient,
     /// <summary>The server certificate failed validation. Never retried: it needs a configuration change.</summary>
     TlsError,
+    /// <summary>"CT 120 already exists on node 'pve1'" (or "VM ..."): create or clone into a vmid that is taken.</summary>
+    AlreadyExists,
+    /// <summary>"detected modified configuration - file changed by other user? Try again.": re-read the config and its digest.</summary>
+    DigestMismatch,
+    /// <summary>A storage's allocation lock timed out ("can't lock file '/var/lock/pve-manager/pve-storage-...' - got timeout"); retry later.</summary>
+    StorageLocked,
+    /// <summary>"unable to shrink disk size": PVE cannot make a disk smaller.</summary>
+    CannotShrink,
 }

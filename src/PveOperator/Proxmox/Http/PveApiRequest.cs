@@ -27,6 +27,13 @@ internal sealed record PveApiRequest
     public static PveApiRequest Post(IReadOnlyList<KeyValuePair<string, string>> form, params object[] segments) =>
         new() { Method = HttpMethod.Post, Segments = ToText(segments), Form = form };
 
+    public static PveApiRequest Put(IReadOnlyList<KeyValuePair<string, string>> form, params object[] segments) =>
+        new() { Method = HttpMethod.Put, Segments = ToText(segments), Form = form };
+
+    /// <summary>DELETE: PVE reads its parameters from the query string.</summary>
+    public static PveApiRequest Delete(IReadOnlyList<KeyValuePair<string, string>> query, params object[] segments) =>
+        new() { Method = HttpMethod.Delete, Segments = ToText(segments), Query = query };
+
     /// <summary>The endpoint with its variable parts named, e.g. "GET /nodes/{node}/lxc/{vmid}/status/current": a metric label.</summary>
     public string Endpoint
     {
@@ -40,6 +47,7 @@ internal sealed record PveApiRequest
                     "nodes" => "{node}",
                     "lxc" => "{vmid}",
                     "tasks" => "{upid}",
+                    "storage" => "{storage}",
                     _ => Segments[i],
                 } : Segments[i];
             }

@@ -56,5 +56,9 @@ public static class PveJson
 [JsonSerializable(typeof(PveEnvelope<PveContainerConfig>))]
 [JsonSerializable(typeof(PveEnvelope<List<PveContainerInterface>>))]
 [JsonSerializable(typeof(PveEnvelope<string>))]
+[JsonSerializable(typeof(PveEnvelope<List<PveStorage>>))]
+[JsonSerializable(typeof(PveEnvelope<List<PveStorageVolume>>))]
+[JsonSerializable(typeof(PveEnvelope<List<PvePendingEntry>>))]
+[JsonSerializable(typeof(PveEnvelope<Dictionary<string, JsonElement>>))]
 [JsonSerializable(typeof(PveErrorBody))]
 internal sealed partial class PveJsonContext : JsonSerializerContext;
