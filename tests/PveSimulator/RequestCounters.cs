@@ -14,6 +14,7 @@ public sealed class RequestCounters
     private readonly ConcurrentDictionary<(int Vmid, string Action), long> _powerActions = new();
     private readonly ConcurrentDictionary<(int Vmid, string Action), long> _faultedPowerActions = new();
     private readonly ConcurrentDictionary<string, NodeLoadGauge> _nodeLoad = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<int, long> _vmidRequests = new();
 
     /// <summary>
     /// Raised on the request's thread as soon as a power action (vmid, action) arrives, before it is served; lets a
@@ -44,6 +45,11 @@ public sealed class RequestCounters
     /// <summary>Daemon requests of one node that arrived and are not answered yet.</summary>
     public int InFlight(string node) => _nodeLoad.TryGetValue(node, out var gauge) ? gauge.Arrived : 0;
 
+    /// <summary>Requests to any endpoint with this {vmid} in its path (status, config, power actions, ...).</summary>
+    public long RequestsFor(int vmid) => _vmidRequests.GetValueOrDefault(vmid);
+
+    internal void CountVmidRequest(int vmid) => _vmidRequests.AddOrUpdate(vmid, 1, static (_, n) => n + 1);
+
     /// <summary>Sum of all request counts.</summary>
     public long Total => _requests.Values.Sum();
 
@@ -52,6 +58,7 @@ public sealed class RequestCounters
         _requests.Clear();
         _powerActions.Clear();
         _faultedPowerActions.Clear();
+        _vmidRequests.Clear();
         foreach (var gauge in _nodeLoad.Values)
         {
             gauge.ResetMaxima();

@@ -19,6 +19,11 @@ internal sealed class RequestPipeline(SimulatorServices services)
     {
         var node = http.GetRouteValue("node") as string;
         services.Counters.CountRequest(endpoint.CounterKey);
+        if (endpoint.HasVmid && TryParseVmid(http, out var requestedVmid))
+        {
+            services.Counters.CountVmidRequest(requestedVmid);
+        }
+
         if (endpoint.PowerAction is { } action && endpoint.HasVmid && TryParseVmid(http, out var countedVmid))
         {
             services.Counters.CountPowerAction(countedVmid, action);
@@ -57,7 +62,8 @@ internal sealed class RequestPipeline(SimulatorServices services)
             return;
         }
 
-        var token = services.Authenticator.Authenticate(http.Request);
+        // /access/ticket is exempt from authentication and CSRF checks (pve-manager HTTPServer.pm).
+        var token = endpoint.Anonymous ? ApiToken.Anonymous : services.Authenticator.Authenticate(http.Request);
         if (endpoint.Scope != EndpointScope.Cluster && node is not null)
         {
             try

@@ -41,7 +41,7 @@ internal sealed record CommandLine
           --ha-delay-ms N          delay before HA-managed CTs change state (default 1000)
           --workers N              pvedaemon workers per node (default 3)
           --max-parallel-tasks N   power-action tasks running at once per node; more wait in line (default 0 = no limit)
-          --unauthorized-delay-ms N  delay before each 401 (default 0; real PVE: 3000)
+          --unauthorized-delay-ms N  delay before each 401 (default 3000, as PVE)
           --info-file PATH         write {url, tokenId, tokenSecret, fingerprint, certificatePem} as JSON
           --log-requests           print one line per request
           --help                   this text
