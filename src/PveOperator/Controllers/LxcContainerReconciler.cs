@@ -19,13 +19,24 @@ internal sealed partial class LxcContainerReconciler(
     IEventRecorder events,
     ContainerControllerSettings settings,
     TimeProvider clock,
-    ILogger<LxcContainerReconciler> logger) : IReconciler<V1Alpha1LxcContainer>
+    ILogger<LxcContainerReconciler> logger,
+    TenancyGate? tenancy = null) : IReconciler<V1Alpha1LxcContainer>
 {
     public const string FinalizerName = "pve-operator.io/container";
 
     public async Task<ReconcileResult> ReconcileAsync(V1Alpha1LxcContainer container, CancellationToken cancellationToken)
     {
         var before = ConditionList.Find(container.Status?.Conditions, ConditionTypes.Ready);
+        // tenancy gate: before any PVE call, and with a status that holds nothing the provider knows (node, state, addresses).
+        if (tenancy?.Refuse(container) is { } refusal)
+        {
+            var refused = new ContainerReconcile(container, new LxcContainerStatus { Conditions = StatusCopy.Of(container.Status).Conditions }, clock.GetUtcNow());
+            refused.NotReady(Reasons.ProviderNotAllowed, refusal, stalled: true);
+            await WriteStatusAsync(refused, cancellationToken);
+            await WarnWhenStalledAsync(refused, before, cancellationToken);
+            return ReconcileResult.Done;
+        }
+
         var work = new ContainerReconcile(container, StatusCopy.Of(container.Status), clock.GetUtcNow());
         var result = await DriveAsync(work, work.Desired, cancellationToken);
         if (!work.StatusLeftAsItIs)
@@ -58,7 +69,8 @@ internal sealed partial class LxcContainerReconciler(
         var key = EntityKey.Of(container);
         var policy = container.Spec.DeletionPolicy ?? DeletionPolicy.Orphan;
         var providerName = container.Spec.ProviderRef.Name;
-        if (policy == DeletionPolicy.Orphan)
+        // tenancy gate: a container its provider refuses may not stop anything on the way out either.
+        if (policy == DeletionPolicy.Orphan || tenancy?.Refuse(container) is not null)
         {
             Forget(providerName, key, container.Spec.Vmid);
             return ReconcileResult.Done;

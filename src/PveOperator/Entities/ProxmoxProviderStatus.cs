@@ -24,6 +24,10 @@ public sealed class ProxmoxProviderStatus
     [JsonPropertyName("nodeNames")]
     public string? NodeNames { get; set; }
 
+    /// <summary>PVE privileges the credentials lack for what this provider's containers use, "Privilege on /path".</summary>
+    [JsonPropertyName("missingPrivileges")]
+    public List<string>? MissingPrivileges { get; set; }
+
     [JsonPropertyName("lastSyncTime")]
     public DateTime? LastSyncTime { get; set; }
 }

@@ -56,5 +56,7 @@ public static class PveJson
 [JsonSerializable(typeof(PveEnvelope<PveContainerConfig>))]
 [JsonSerializable(typeof(PveEnvelope<List<PveContainerInterface>>))]
 [JsonSerializable(typeof(PveEnvelope<string>))]
+[JsonSerializable(typeof(PveEnvelope<PveTicketResponse>))]
+[JsonSerializable(typeof(PveEnvelope<Dictionary<string, Dictionary<string, JsonElement>>>))]
 [JsonSerializable(typeof(PveErrorBody))]
 internal sealed partial class PveJsonContext : JsonSerializerContext;

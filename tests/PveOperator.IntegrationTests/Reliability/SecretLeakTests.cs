@@ -90,7 +90,7 @@ public sealed class SecretLeakTests(ControlPlaneFixture controlPlane, ITestOutpu
 
         // A token without VM.PowerMgmt; a Secret holding the secret under another key; a certificate mismatch.
         var limited = await harness.CreateProviderAsync(simulator, secret: limitedSecret, customize: p => p.Spec.TokenId = "operator@pve!limited");
-        var misplaced = await harness.CreateProviderAsync(simulator, secret: misplacedSecret, customize: p => p.Spec.SecretRef.Key = "token");
+        var misplaced = await harness.CreateProviderAsync(simulator, secret: misplacedSecret, customize: p => p.Spec.SecretRef!.Key = "token");
         var pinned = await harness.CreateProviderAsync(simulator, secret: pinnedWrongSecret,
             customize: p => p.Spec.Tls = new ProviderTlsSpec { Fingerprint = string.Join(':', Enumerable.Repeat("0F", 32)) });
         await harness.WaitForProviderAsync(misplaced, "False", Reasons.SecretNotFound);

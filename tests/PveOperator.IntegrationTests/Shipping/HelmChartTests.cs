@@ -103,7 +103,7 @@ public sealed class HelmChartTests(ControlPlaneFixture cluster)
         RbacRules.AssertManifests(rendered, options, "the chart with secretNamespace");
         var secret = rendered.Single("Secret");
         Assert.Equal("vault", secret.Namespace);
-        Assert.Equal(("vault", secret.Name), (rendered.Single("ProxmoxProvider").As<V1Alpha1ProxmoxProvider>().Spec.SecretRef.Namespace, secret.Name));
+        Assert.Equal(("vault", secret.Name), (rendered.Single("ProxmoxProvider").As<V1Alpha1ProxmoxProvider>().Spec.SecretRef!.Namespace, secret.Name));
     }
 
     [Fact]
@@ -115,8 +115,9 @@ public sealed class HelmChartTests(ControlPlaneFixture cluster)
         var provider = rendered.Single("ProxmoxProvider").As<V1Alpha1ProxmoxProvider>();
         Assert.Equal("https://pve.example.com:8006", provider.Spec.Url);
         Assert.Equal("operator@pve!k8s", provider.Spec.TokenId);
-        Assert.Equal(("ops", secret.Metadata.Name, "secret"), (provider.Spec.SecretRef.Namespace, provider.Spec.SecretRef.Name, provider.Spec.SecretRef.Key));
+        Assert.Equal(("ops", secret.Metadata.Name, "secret"), (provider.Spec.SecretRef!.Namespace, provider.Spec.SecretRef!.Name, provider.Spec.SecretRef!.Key));
         Assert.Equal("00000000-0000-0000-0000-000000000001", System.Text.Encoding.UTF8.GetString(secret.Data["secret"]));
+        Assert.Equal("true", secret.Metadata.Labels["pve-operator.io/credentials"]);
         Assert.Equal(string.Join(':', Enumerable.Repeat("AB", 32)), provider.Spec.Tls!.Fingerprint);
 
         // With an existing Secret the chart creates none and points the provider at it.
@@ -125,7 +126,7 @@ public sealed class HelmChartTests(ControlPlaneFixture cluster)
             "--set", "provider.existingSecret=my-token", "--set", "provider.secretKey=token", "--set", "provider.name=lab");
         Assert.DoesNotContain(rendered, m => m.Kind == "Secret");
         provider = rendered.Single("ProxmoxProvider").As<V1Alpha1ProxmoxProvider>();
-        Assert.Equal(("lab", "my-token", "token"), (provider.Metadata.Name, provider.Spec.SecretRef.Name, provider.Spec.SecretRef.Key));
+        Assert.Equal(("lab", "my-token", "token"), (provider.Metadata.Name, provider.Spec.SecretRef!.Name, provider.Spec.SecretRef!.Key));
         Assert.Null(provider.Spec.Tls);
 
         // Missing or wrong values fail the render with a message that says what to set.
@@ -175,7 +176,7 @@ public sealed class HelmChartTests(ControlPlaneFixture cluster)
 
             var provider = await ReadProviderAsync(providerName);
             Assert.Equal("https://pve.example.com:8006", provider.Spec.Url);
-            Assert.Equal((ns, $"{fullname}-token"), (provider.Spec.SecretRef.Namespace, provider.Spec.SecretRef.Name));
+            Assert.Equal((ns, $"{fullname}-token"), (provider.Spec.SecretRef!.Namespace, provider.Spec.SecretRef!.Name));
             await kube.CoreV1.ReadNamespacedSecretAsync($"{fullname}-token", ns);
 
             // Upgrade: a changed value reaches the Deployment.
