@@ -102,6 +102,12 @@ internal sealed class FakePveClient(Journal? journal = null) : IPveClient
         return System.Threading.Tasks.Task.FromResult(info);
     }
 
+    /// <summary>What GET /access/permissions answers; null: the client cannot tell (as a client without the call).</summary>
+    public Dictionary<string, IReadOnlySet<string>>? Permissions { get; set; }
+
+    public Task<IReadOnlyDictionary<string, IReadOnlySet<string>>?> GetPermissionsAsync(CancellationToken cancellationToken = default) =>
+        System.Threading.Tasks.Task.FromResult<IReadOnlyDictionary<string, IReadOnlySet<string>>?>(Permissions);
+
     public Task<PveVersion> GetVersionAsync(CancellationToken cancellationToken = default)
     {
         Record("version");
