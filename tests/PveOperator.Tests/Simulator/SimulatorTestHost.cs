@@ -80,6 +80,8 @@ internal sealed class SimulatorTestHost : IAsyncDisposable
         var expected = Server.CertificateFingerprint;
         var handler = new SocketsHttpHandler
         {
+            // Tests set Cookie headers (PVEAuthCookie) themselves.
+            UseCookies = false,
             SslOptions = new SslClientAuthenticationOptions
             {
                 RemoteCertificateValidationCallback = (_, certificate, _, _) =>
