@@ -59,7 +59,8 @@ internal sealed class OversizedPve : IAsyncDisposable
             try
             {
                 await context.Response.Body.WriteAsync("{\"data\":\""u8.ToArray(), context.RequestAborted);
-                while (sent < bodyBytes)
+                // Kestrel drops writes after the client hung up without failing them: stop when it says so.
+                while (sent < bodyBytes && !context.RequestAborted.IsCancellationRequested)
                 {
                     await context.Response.Body.WriteAsync(chunk, context.RequestAborted);
                     sent += chunk.Length;
