@@ -3,6 +3,8 @@ namespace PveOperator.Controllers;
 /// <summary>
 /// The PVE privileges the operator needs, by feature, and which of them a GET /access/permissions answer lacks.
 /// A privilege counts as held on a path when PVE lists it there or on a parent path (ACLs propagate downwards).
+/// Container privileges needed "on /vms" also count when granted on single containers or pools (install.md suggests
+/// both): the check cannot tell which containers matter, and PVE decides each call anyway.
 /// </summary>
 public static class RequiredPrivileges
 {
@@ -55,6 +57,13 @@ public static class RequiredPrivileges
 
     private static bool Holds(IReadOnlyDictionary<string, IReadOnlySet<string>> held, Need need)
     {
+        if (need.Path == "/vms" && held.Any(entry =>
+                (entry.Key.StartsWith("/vms/", StringComparison.Ordinal) || entry.Key.StartsWith("/pool/", StringComparison.Ordinal))
+                && entry.Value.Contains(need.Privilege)))
+        {
+            return true;
+        }
+
         for (var path = need.Path; ; path = Parent(path))
         {
             if (held.TryGetValue(path, out var privileges) && privileges.Contains(need.Privilege))

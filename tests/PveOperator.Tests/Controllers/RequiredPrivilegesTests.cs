@@ -18,11 +18,23 @@ public sealed class RequiredPrivilegesTests
     [Fact]
     public void Privileges_on_a_child_path_do_not_count_for_its_parent()
     {
-        var held = Held(("/", ["Sys.Audit"]), ("/vms/101", ["VM.Audit", "VM.PowerMgmt"]));
+        var held = Held(("/nodes/pve1", ["Sys.Audit"]), ("/vms", ["VM.Audit", "VM.PowerMgmt"]));
 
         var missing = RequiredPrivileges.Missing(RequiredPrivileges.ForPowerManagement, held);
 
-        Assert.Equal(["VM.Audit on /vms", "VM.PowerMgmt on /vms"], missing.Select(m => m.ToString()));
+        Assert.Equal(["Sys.Audit on /"], missing.Select(m => m.ToString()));
+    }
+
+    [Theory]
+    [InlineData("/vms/101")]
+    [InlineData("/pool/k8s")]
+    public void Container_privileges_granted_on_single_containers_or_a_pool_count(string path)
+    {
+        var held = Held(("/", ["Sys.Audit"]), (path, ["VM.Audit"]));
+
+        var missing = RequiredPrivileges.Missing(RequiredPrivileges.ForPowerManagement, held);
+
+        Assert.Equal(["VM.PowerMgmt on /vms"], missing.Select(m => m.ToString()));
     }
 
     [Fact]
