@@ -56,6 +56,33 @@ public static class NamespaceAdmission
         return true;
     }
 
+    /// <summary>Whether two allowedNamespaces admit the same namespaces by the same rules (so nobody needs a second look).</summary>
+    public static bool SameRules(AllowedNamespaces? a, AllowedNamespaces? b)
+    {
+        if (a is null || b is null)
+        {
+            return a is null && b is null;
+        }
+
+        return (a.Names ?? []).SequenceEqual(b.Names ?? [], StringComparer.Ordinal) && SameSelector(a.Selector, b.Selector);
+    }
+
+    private static bool SameSelector(NamespaceLabelSelector? a, NamespaceLabelSelector? b)
+    {
+        if (a is null || b is null)
+        {
+            return a is null && b is null;
+        }
+
+        var labelsA = a.MatchLabels ?? [];
+        var labelsB = b.MatchLabels ?? [];
+        return labelsA.Count == labelsB.Count
+            && labelsA.All(l => labelsB.TryGetValue(l.Key, out var v) && v == l.Value)
+            && (a.MatchExpressions ?? []).Select(Text).SequenceEqual((b.MatchExpressions ?? []).Select(Text), StringComparer.Ordinal);
+
+        static string Text(LabelSelectorRequirement r) => $"{r.Key} {r.Operator} {string.Join(",", r.Values ?? [])}";
+    }
+
     /// <summary>The message of ProviderNotAllowed: names the namespace and provider only, nothing the provider knows.</summary>
     public static string Refusal(string providerName, string @namespace) =>
         $"ProxmoxProvider {providerName} does not allow LxcContainers in namespace {@namespace}: ask its administrator to add the namespace to spec.allowedNamespaces (by name or label)";

@@ -213,8 +213,7 @@ internal static class OperatorHost
         });
         providers.AddHandler(change =>
         {
-            if (change.Previous is { } previous
-                && KubernetesJson.Serialize(previous.Spec.AllowedNamespaces) == KubernetesJson.Serialize(change.Entity.Spec.AllowedNamespaces))
+            if (change.Previous is { } previous && NamespaceAdmission.SameRules(previous.Spec.AllowedNamespaces, change.Entity.Spec.AllowedNamespaces))
             {
                 return;
             }

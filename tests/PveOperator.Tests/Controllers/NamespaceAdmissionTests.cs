@@ -99,4 +99,20 @@ public sealed class NamespaceAdmissionTests
         Assert.Contains("namespace team-b", refusal, StringComparison.Ordinal);
         Assert.Null(TenancyGate.AllowAll.Refuse(container));
     }
+
+    [Fact]
+    public void SameRules_tells_a_changed_allowedNamespaces_from_an_unchanged_one()
+    {
+        AllowedNamespaces Rules(string label) => new()
+        {
+            Names = ["ops"],
+            Selector = new NamespaceLabelSelector { MatchLabels = new() { ["tenant"] = label } },
+        };
+
+        Assert.True(NamespaceAdmission.SameRules(null, null));
+        Assert.True(NamespaceAdmission.SameRules(Rules("a"), Rules("a")));
+        Assert.False(NamespaceAdmission.SameRules(Rules("a"), Rules("b")));
+        Assert.False(NamespaceAdmission.SameRules(null, Rules("a")));
+        Assert.False(NamespaceAdmission.SameRules(Rules("a"), new AllowedNamespaces { Names = ["ops"] }));
+    }
 }
