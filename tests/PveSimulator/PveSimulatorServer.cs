@@ -45,6 +45,7 @@ public sealed class PveSimulatorServer : IAsyncDisposable
         Cluster = services.Cluster;
         Counters = services.Counters;
         Faults = services.Faults;
+        Logins = services.Logins;
         BaseUrl = baseUrl;
         DefaultTokenSecret = defaultTokenSecret;
     }
@@ -96,6 +97,8 @@ public sealed class PveSimulatorServer : IAsyncDisposable
     public SimulatedCluster Cluster { get; }
     public RequestCounters Counters { get; }
     public FaultInjection Faults { get; }
+    /// <summary>What POST /access/ticket did: logins, renewals, second-factor answers and failures.</summary>
+    public LoginCounters Logins { get; }
 
     public async ValueTask DisposeAsync()
     {
@@ -181,7 +184,8 @@ public sealed class PveSimulatorServer : IAsyncDisposable
             .Concat(new TaskEndpoints(services).All())
             .Concat(new StorageEndpoints(services).All())
             .Concat(new LifecycleEndpoints(services).All())
-            .Concat(new ConfigUpdateEndpoints(services).All());
+            .Concat(new ConfigUpdateEndpoints(services).All())
+            .Concat(new AccessEndpoints(services).All());
         foreach (var endpoint in endpoints)
         {
             app.MapMethods(RequestPipeline.ApiPrefix + endpoint.Template, [endpoint.Method], new RequestDelegate(http => pipeline.HandleAsync(http, endpoint)));

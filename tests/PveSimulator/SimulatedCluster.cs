@@ -362,7 +362,7 @@ public sealed partial class SimulatedCluster
     {
         lock (_gate)
         {
-            return userId == "root@pam" || _tokens.Values.Any(t => t.UserId == userId);
+            return userId == "root@pam" || _users.ContainsKey(userId) || _tokens.Values.Any(t => t.UserId == userId);
         }
     }
 

@@ -23,8 +23,21 @@ public sealed record SimulatorOptions
     /// when they get a turn. A capacity model of a node's disks and CPU, not a PVE setting. 0 = no limit.
     /// </summary>
     public int MaxParallelTasksPerNode { get; init; }
-    /// <summary>Delay before every 401 answer (real PVE: 3 s).</summary>
-    public TimeSpan UnauthorizedDelay { get; init; } = TimeSpan.Zero;
+    /// <summary>PVE's delay before every 401 answer, which slows down password guessing.</summary>
+    public static readonly TimeSpan PveUnauthorizedDelay = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// Delay before every 401 answer: PVE's 3 s by default, so clients meet it as they would for real. Test hosts that
+    /// only need a quick answer set it to zero (see <see cref="WithoutUnauthorizedDelay"/>).
+    /// </summary>
+    public TimeSpan UnauthorizedDelay { get; init; } = PveUnauthorizedDelay;
+
+    /// <summary>How long a login ticket (and its CSRF token) is accepted (PVE: 2 h); tests shorten it to see renewal.</summary>
+    public TimeSpan TicketLifetime { get; init; } = TimeSpan.FromHours(2);
+
+    /// <summary>These options without the 401 delay, unless a test chose a delay of its own (anything but PVE's 3 s).</summary>
+    public SimulatorOptions WithoutUnauthorizedDelay() =>
+        UnauthorizedDelay == PveUnauthorizedDelay ? this with { UnauthorizedDelay = TimeSpan.Zero } : this;
     /// <summary>Delay before HA-managed containers change state after their ha* task ended.</summary>
     public TimeSpan HaDelay { get; init; } = TimeSpan.FromSeconds(1);
 

@@ -21,7 +21,8 @@ internal sealed partial class LxcContainerReconciler(
     ContainerControllerSettings settings,
     TimeProvider clock,
     Random random,
-    ILogger<LxcContainerReconciler> logger) : IReconciler<V1Alpha1LxcContainer>
+    ILogger<LxcContainerReconciler> logger,
+    TenancyGate? tenancy = null) : IReconciler<V1Alpha1LxcContainer>
 {
     public const string FinalizerName = "pve-operator.io/container";
 
@@ -90,6 +91,7 @@ internal sealed partial class LxcContainerReconciler(
             Now = work.Now,
             Provider = provider,
             Deleting = deleting,
+            TenancyRefusal = tenancy?.Refuse(container),
             ClaimHolder = holder == EntityKey.Of(container) ? null : holder,
             Entry = connection?.Snapshot?.Find(spec.Vmid),
             History = connection?.Histories.GetValueOrDefault(HistoryKey(container)) ?? ContainerHistory.Empty,
@@ -122,6 +124,11 @@ internal sealed partial class LxcContainerReconciler(
                 {
                     // Holds no slot now; if a freed slot woke it, the slot passes to the next waiting container.
                     connection?.ActionSlots.Release(EntityKey.Of(container));
+                }
+
+                if (report.ForgetsObserved)
+                {
+                    work.ForgetObserved();
                 }
 
                 if (report.Outcome is { } outcome)

@@ -20,8 +20,11 @@ internal sealed partial class ProxmoxProviderReconciler(
     ContainerControllerSettings containerSettings,
     ProviderMetrics metrics,
     TimeProvider clock,
-    ILogger<ProxmoxProviderReconciler> logger) : IReconciler<V1Alpha1ProxmoxProvider>
+    ILogger<ProxmoxProviderReconciler> logger,
+    ProviderPolicy? providerPolicy = null) : IReconciler<V1Alpha1ProxmoxProvider>
 {
+    private readonly ProviderPolicy policy = providerPolicy ?? new ProviderPolicy();
+
     public static readonly TimeSpan DefaultSyncInterval = TimeSpan.FromSeconds(30);
     public const string FinalizerName = "pve-operator.io/provider";
 
@@ -33,16 +36,27 @@ internal sealed partial class ProxmoxProviderReconciler(
         var name = provider.Metadata.Name;
         var syncInterval = DefaultSyncInterval;
         if (provider.Spec.SyncInterval is { } intervalText
-            && (!DurationFormat.TryParse(intervalText, out syncInterval) || syncInterval < TimeSpan.FromSeconds(1)))
+            && (!DurationFormat.TryParse(intervalText, out syncInterval)
+                || syncInterval < policy.ShortestSyncInterval || syncInterval > ProxmoxProviderSpec.MaxSyncInterval))
         {
+            // Checked here too: a CRD installed before the schema bound (or a schema bypassed) must not let a huge
+            // interval reach the work queue's timer.
             return await FailAsync(provider, Reasons.InvalidSpec,
-                $"spec.syncInterval \"{intervalText}\" is not a duration of at least 1s (e.g. 30s, 1m)", DefaultSyncInterval, cancellationToken);
+                $"spec.syncInterval \"{Shortened(intervalText)}\" is not a duration between {DurationFormat.Format(policy.ShortestSyncInterval)} and 24h (e.g. 30s, 1m)", DefaultSyncInterval, cancellationToken);
         }
 
         var settings = await BuildSettingsAsync(provider, cancellationToken);
         if (settings.Failure is { } failure)
         {
             return await FailAsync(provider, failure.Reason, failure.Message, syncInterval, cancellationToken);
+        }
+
+        if (settings.Value!.Tls.InsecureSkipVerify && !policy.AllowInsecureTls)
+        {
+            return await FailAsync(provider, Reasons.InsecureTlsNotAllowed,
+                "spec.tls.insecureSkipVerify is refused: the credentials would go to whoever answers at spec.url; pin the " +
+                "certificate with spec.tls.fingerprint or trust its CA with spec.tls.caBundle (the operator accepts it only when started with --allow-insecure-tls)",
+                syncInterval, cancellationToken);
         }
 
         var connection = ConnectionFor(name, settings.Value!);
@@ -73,6 +87,7 @@ internal sealed partial class ProxmoxProviderReconciler(
                 containers.Publish(new ContainerSignal.ContainersChanged(name, changed));
             }
 
+            var missing = await PrivilegesMissingAsync(connection, cancellationToken);
             var status = StatusCopy.Of(provider.Status);
             status.ObservedGeneration = provider.Metadata.Generation;
             status.Version = info.Version.Version;
@@ -84,9 +99,25 @@ internal sealed partial class ProxmoxProviderReconciler(
             status.Conditions = ConditionList.Set(status.Conditions, ConditionTypes.Ready, "True", Reasons.Connected, message, provider.Metadata.Generation, now);
             status.Conditions = ConditionList.Remove(status.Conditions, ConditionTypes.Reconciling);
             status.Conditions = ConditionList.Remove(status.Conditions, ConditionTypes.Stalled);
+            var permissionsBefore = ConditionList.Find(status.Conditions, ConditionTypes.PermissionsSufficient);
+            status.Conditions = SetPermissionsCondition(status, missing, settings.Value!, provider.Metadata.Generation, now);
+            var insecureBefore = ConditionList.Find(status.Conditions, ConditionTypes.InsecureTls);
+            status.Conditions = settings.Value!.Tls.InsecureSkipVerify
+                ? ConditionList.Set(status.Conditions, ConditionTypes.InsecureTls, "True", Reasons.InsecureTlsAllowed, InsecureTlsMessage, provider.Metadata.Generation, now)
+                : ConditionList.Remove(status.Conditions, ConditionTypes.InsecureTls);
             if (!wasReady)
             {
                 await events.NormalAsync(provider, Reasons.Connected, message, cancellationToken);
+            }
+
+            if (settings.Value!.Tls.InsecureSkipVerify && insecureBefore is not { Status: "True" })
+            {
+                await events.WarningAsync(provider, Reasons.InsecureTlsAllowed, InsecureTlsMessage, cancellationToken);
+            }
+
+            if (missing is { Count: > 0 } && (permissionsBefore is not { Status: "False" } || permissionsBefore.Message != ConditionList.Find(status.Conditions, ConditionTypes.PermissionsSufficient)?.Message))
+            {
+                await events.WarningAsync(provider, Reasons.MissingPrivileges, ConditionList.Find(status.Conditions, ConditionTypes.PermissionsSufficient)!.Message, cancellationToken);
             }
 
             await statusWriter.PatchStatusIfChangedAsync(provider, status, cancellationToken);
@@ -98,6 +129,67 @@ internal sealed partial class ProxmoxProviderReconciler(
             return await FailAsync(provider, reason, text, syncInterval, cancellationToken);
         }
     }
+
+    private const string InsecureTlsMessage =
+        "the server certificate is not verified (spec.tls.insecureSkipVerify): anyone who can redirect the traffic receives the credentials; set spec.tls.fingerprint or spec.tls.caBundle";
+
+    /// <summary>
+    /// Asks PVE which privileges the credentials hold; null when it cannot tell (the call failed or the client has no
+    /// such call). Informative only: containers still try, and PVE decides each call.
+    /// </summary>
+    /// <summary>
+    /// The privileges missing, asked of PVE on connect and then at most every resync interval (10 min): the pre-check
+    /// informs, and one extra call per sync would double what a converged cluster costs PVE.
+    /// </summary>
+    private async Task<IReadOnlyList<RequiredPrivileges.Need>?> PrivilegesMissingAsync(ProviderConnection connection, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        if (connection.PrivilegesCheckedAt is { } checkedAt && now - checkedAt < containerSettings.ResyncInterval)
+        {
+            return connection.MissingPrivileges;
+        }
+
+        connection.MissingPrivileges = await CheckPrivilegesAsync(connection, cancellationToken);
+        connection.PrivilegesCheckedAt = now;
+        return connection.MissingPrivileges;
+    }
+
+    private async Task<IReadOnlyList<RequiredPrivileges.Need>?> CheckPrivilegesAsync(ProviderConnection connection, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var held = await connection.Client.GetPermissionsAsync(cancellationToken);
+            return held is null ? null : RequiredPrivileges.Missing(RequiredPrivileges.ForPowerManagement, held);
+        }
+        catch (PveApiException error)
+        {
+            LogPermissionCheckFailed(connection.ProviderName, error.Message);
+            return null;
+        }
+    }
+
+    private static List<k8s.Models.V1Condition>? SetPermissionsCondition(
+        ProxmoxProviderStatus status, IReadOnlyList<RequiredPrivileges.Need>? missing, PveClientSettings settings, long? generation, DateTime now)
+    {
+        if (missing is null)
+        {
+            status.MissingPrivileges = null;
+            return ConditionList.Remove(status.Conditions, ConditionTypes.PermissionsSufficient);
+        }
+
+        status.MissingPrivileges = missing.Count == 0 ? null : missing.Select(m => m.ToString()).ToList();
+        if (missing.Count == 0)
+        {
+            return ConditionList.Set(status.Conditions, ConditionTypes.PermissionsSufficient, "True", Reasons.PrivilegesGranted,
+                "the credentials hold every privilege the operator uses", generation, now);
+        }
+
+        var message = $"{settings.Principal} lacks {string.Join(", ", missing)}; grant them with: " +
+            RequiredPrivileges.GrantCommand(missing, settings.Principal, isToken: !settings.UsesPassword);
+        return ConditionList.Set(status.Conditions, ConditionTypes.PermissionsSufficient, "False", Reasons.MissingPrivileges, message, generation, now);
+    }
+
+    private static string Shortened(string text) => text.Length <= 40 ? text : text[..40] + "...";
 
     public Task<ReconcileResult> FinalizeAsync(V1Alpha1ProxmoxProvider provider, CancellationToken cancellationToken)
     {
@@ -148,9 +240,31 @@ internal sealed partial class ProxmoxProviderReconciler(
             return (null, (Reasons.InvalidSpec, $"spec.url \"{spec.Url}\" must be an https:// URL such as https://pve.example.com:8006"));
         }
 
-        if (!PveTokenId.TryParse(spec.TokenId, out var tokenId))
+        PveTokenId? tokenId = null;
+        string? username = null;
+        SecretKeyReference? reference;
+        if (spec.PasswordAuth is { } password)
         {
-            return (null, (Reasons.InvalidSpec, $"spec.tokenId \"{spec.TokenId}\" must look like USER@REALM!TOKENNAME, e.g. operator@pve!k8s"));
+            if (spec.TokenId is not null || spec.SecretRef is not null)
+            {
+                return (null, (Reasons.InvalidSpec, "set either spec.tokenId with spec.secretRef or spec.passwordAuth, not both"));
+            }
+
+            username = password.Username;
+            reference = password.SecretRef;
+        }
+        else
+        {
+            if (!PveTokenId.TryParse(spec.TokenId, out tokenId))
+            {
+                return (null, (Reasons.InvalidSpec, $"spec.tokenId \"{Shortened(spec.TokenId ?? "")}\" must look like USER@REALM!TOKENNAME, e.g. operator@pve!k8s"));
+            }
+
+            reference = spec.SecretRef;
+            if (reference is null)
+            {
+                return (null, (Reasons.InvalidSpec, "spec.secretRef is required with spec.tokenId"));
+            }
         }
 
         PveCertificateFingerprint? fingerprint = null;
@@ -159,34 +273,54 @@ internal sealed partial class ProxmoxProviderReconciler(
             return (null, (Reasons.InvalidSpec, "spec.tls.fingerprint must be the certificate's SHA-256 fingerprint, 32 hex bytes separated by colons"));
         }
 
-        var reference = spec.SecretRef;
+        if (policy.CredentialsNamespace is { } allowed && reference.Namespace != allowed)
+        {
+            return (null, (Reasons.SecretNotAllowed,
+                $"Secret {reference.Namespace}/{reference.Name} is outside the operator's namespace {allowed}: credentials Secrets must live there (with the label {ProviderPolicy.CredentialsLabel}: \"true\")"));
+        }
+
         var key = string.IsNullOrEmpty(reference.Key) ? "secret" : reference.Key;
         IReadOnlyDictionary<string, byte[]>? data;
         try
         {
             data = await secrets.ReadAsync(reference.Namespace, reference.Name, cancellationToken);
         }
+        catch (SecretNotAllowedException notAllowed)
+        {
+            return (null, (Reasons.SecretNotAllowed, notAllowed.Message));
+        }
         catch (UnauthorizedAccessException denied)
         {
             return (null, (Reasons.SecretNotFound, $"Secret {reference.Namespace}/{reference.Name} cannot be read: {denied.Message}"));
         }
 
+        var what = username is null ? "the API token's secret" : $"the password of {username}";
         if (data is null)
         {
-            return (null, (Reasons.SecretNotFound, $"Secret {reference.Namespace}/{reference.Name} not found: create it with the API token's secret under key \"{key}\""));
+            return (null, (Reasons.SecretNotFound, $"Secret {reference.Namespace}/{reference.Name} not found: create it with {what} under key \"{key}\" and the label {ProviderPolicy.CredentialsLabel}: \"true\""));
         }
 
+        // The other keys are not listed: their names may tell more than this provider's owner should learn.
         if (!data.TryGetValue(key, out var bytes) || bytes.Length == 0)
         {
-            return (null, (Reasons.SecretNotFound,
-                $"Secret {reference.Namespace}/{reference.Name} has no key \"{key}\" (keys: {(data.Count == 0 ? "none" : string.Join(", ", data.Keys.Order(StringComparer.Ordinal)))})"));
+            return (null, (Reasons.SecretNotFound, $"Secret {reference.Namespace}/{reference.Name} has no key \"{key}\" holding {what}"));
+        }
+
+        var secretText = Encoding.UTF8.GetString(bytes).Trim();
+        if (username is null && !Guid.TryParseExact(secretText, "D", out _))
+        {
+            // PVE issues token secrets as UUIDs; anything else is a wrong key or value, and is not sent anywhere.
+            return (null, (Reasons.InvalidSpec,
+                $"the value under key \"{key}\" of Secret {reference.Namespace}/{reference.Name} is not a PVE token secret (a UUID such as 01234567-89ab-cdef-0123-456789abcdef); it was not sent"));
         }
 
         var settings = new PveClientSettings
         {
             Url = url,
             TokenId = tokenId,
-            Secret = new PveSecret(Encoding.UTF8.GetString(bytes).Trim()),
+            Username = username,
+            Secret = new PveSecret(secretText),
+            TicketRenewAfter = policy.RenewTicketsAfter,
             Tls = new PveTlsSettings
             {
                 InsecureSkipVerify = spec.Tls?.InsecureSkipVerify ?? false,
@@ -258,10 +392,14 @@ internal sealed partial class ProxmoxProviderReconciler(
         var cause = error.InnerException as PveApiException ?? error;
         return cause.Kind switch
         {
+            PveErrorKind.Unauthorized when cause.NeedsSecondFactor => (Reasons.AuthenticationFailed,
+                $"user {provider.Spec.PasswordAuth?.Username} has two-factor authentication, which the operator cannot answer: use an API token (spec.tokenId and spec.secretRef) or a user without a second factor"),
+            PveErrorKind.Unauthorized when provider.Spec.PasswordAuth is { } password => (Reasons.AuthenticationFailed,
+                $"PVE refused the login of user {password.Username}: {Trimmed(cause)}; check the user name (USER@REALM) and the password in {password.SecretRef.Namespace}/{password.SecretRef.Name}"),
             PveErrorKind.Unauthorized => (Reasons.AuthenticationFailed,
-                $"PVE refused token {provider.Spec.TokenId}: {Trimmed(cause)}; check the token id, that the token exists and is not expired, and the secret in {provider.Spec.SecretRef.Namespace}/{provider.Spec.SecretRef.Name}"),
+                $"PVE refused token {provider.Spec.TokenId}: {Trimmed(cause)}; check the token id, that the token exists and is not expired, and the secret in {provider.Spec.SecretRef?.Namespace}/{provider.Spec.SecretRef?.Name}"),
             PveErrorKind.Forbidden => (Reasons.PermissionDenied,
-                $"token {provider.Spec.TokenId} lacks privilege {cause.Privilege ?? "?"} on {cause.PermissionPath ?? "?"}; grant it to the token (and its user, with privilege separation), e.g. the PVEAuditor role on /"),
+                $"{(provider.Spec.PasswordAuth is { } user ? $"user {user.Username}" : $"token {provider.Spec.TokenId}")} lacks privilege {cause.Privilege ?? "?"} on {cause.PermissionPath ?? "?"}; grant it (to a token's user too, with privilege separation), e.g. the PVEAuditor role on /"),
             PveErrorKind.TlsError => (Reasons.TlsError,
                 $"the server certificate of {provider.Spec.Url} is not trusted: {Trimmed(cause)}; set spec.tls.fingerprint (as the PVE GUI shows it) or spec.tls.caBundle"),
             _ => (Reasons.Unreachable, $"{Trimmed(error)}"),
@@ -273,6 +411,9 @@ internal sealed partial class ProxmoxProviderReconciler(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Provider {Provider}: sync failed ({Count} in a row), keeping the last snapshot: {Detail}")]
     private partial void LogSyncFailed(string provider, int count, string detail);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Provider {Provider}: the privilege check failed: {Detail}")]
+    private partial void LogPermissionCheckFailed(string provider, string detail);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Provider {Provider} disconnected")]
     private partial void LogDisconnected(string provider);

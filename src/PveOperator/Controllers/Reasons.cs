@@ -11,9 +11,15 @@ internal static class Reasons
     public const string PermissionDenied = "PermissionDenied";
     public const string TlsError = "TLSError";
     public const string Unreachable = "Unreachable";
+    public const string SecretNotAllowed = "SecretNotAllowed";
+    public const string InsecureTlsNotAllowed = "InsecureTLSNotAllowed";
+    public const string InsecureTlsAllowed = "InsecureTLSAllowed";
+    public const string MissingPrivileges = "MissingPrivileges";
+    public const string PrivilegesGranted = "PrivilegesGranted";
 
     // Container
     public const string ProviderNotReady = "ProviderNotReady";
+    public const string ProviderNotAllowed = "ProviderNotAllowed";
     public const string NotFound = "NotFound";
     public const string TaskFailed = "TaskFailed";
     public const string Locked = "Locked";

@@ -183,6 +183,8 @@ internal static class CrdGenerator
             {
                 AddRule(schema, rule);
             }
+
+            AddOneOf(context.TypeInfo.Type, schema);
         }
 
         if (context.PropertyInfo is { } property
@@ -233,6 +235,20 @@ internal static class CrdGenerator
                     }
 
                     break;
+                case MaxLengthAttribute maxItems:
+                    schema["maxItems"] = maxItems.Length;
+                    break;
+                case ItemStringLengthAttribute itemLength when schema["items"] is JsonObject items:
+                    items["maxLength"] = itemLength.MaximumLength;
+                    break;
+                case MaxPropertiesAttribute maxProperties:
+                    schema["maxProperties"] = maxProperties.Maximum;
+                    if (schema["additionalProperties"] is JsonObject values)
+                    {
+                        values["maxLength"] = maxProperties.MapStringLength;
+                    }
+
+                    break;
                 case DefaultValueAttribute { Value: { } value }:
                     schema["default"] = JsonSerializer.SerializeToNode(value, value.GetType());
                     break;
@@ -240,6 +256,35 @@ internal static class CrdGenerator
         }
 
         return schema;
+    }
+
+    /// <summary>
+    /// Exactly one group of [OneOfRequired] properties: each branch requires its group and forbids every property of
+    /// the other groups, so two groups given together match no branch (and neither does none).
+    /// </summary>
+    private static void AddOneOf(Type type, JsonObject schema)
+    {
+        var groups = type.GetCustomAttributes<OneOfRequiredAttribute>().Select(g => g.Properties).ToList();
+        if (groups.Count == 0)
+        {
+            return;
+        }
+
+        var branches = groups.Select(group =>
+        {
+            var others = groups.Where(g => !ReferenceEquals(g, group)).SelectMany(g => g).ToList();
+            var branch = new JsonObject { ["required"] = new JsonArray(group.Select(p => (JsonNode)JsonValue.Create(p)!).ToArray()) };
+            if (others.Count > 0)
+            {
+                branch["not"] = new JsonObject
+                {
+                    ["anyOf"] = new JsonArray(others.Select(p => (JsonNode)new JsonObject { ["required"] = new JsonArray(JsonValue.Create(p)) }).ToArray()),
+                };
+            }
+
+            return (JsonNode)branch;
+        }).ToArray();
+        schema["oneOf"] = new JsonArray(branches);
     }
 
     /// <summary>Rewrites the exporter's output into what a Kubernetes structural schema allows.</summary>

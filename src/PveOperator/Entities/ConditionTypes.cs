@@ -8,4 +8,8 @@ public static class ConditionTypes
     public const string Reconciling = "Reconciling";
     /// <summary>True while progress is blocked by an error that needs a human.</summary>
     public const string Stalled = "Stalled";
+    /// <summary>Provider: False while the credentials lack privileges the provider's containers need (PVE still decides each call).</summary>
+    public const string PermissionsSufficient = "PermissionsSufficient";
+    /// <summary>Provider: True while the server certificate is not verified (allowed only with --allow-insecure-tls).</summary>
+    public const string InsecureTls = "InsecureTLS";
 }

@@ -33,6 +33,11 @@ public sealed class ProxmoxProviderStatus
     [JsonPropertyName("nodeNames")]
     public string? NodeNames { get; set; }
 
+    /// <summary>PVE privileges the credentials lack for what this provider's containers use, "Privilege on /path".</summary>
+    [Description("PVE privileges the credentials lack for what this provider's containers use, as \"Privilege on /path\".")]
+    [JsonPropertyName("missingPrivileges")]
+    public List<string>? MissingPrivileges { get; set; }
+
     [Description("When the operator last observed the cluster successfully.")]
     [JsonPropertyName("lastSyncTime")]
     public DateTime? LastSyncTime { get; set; }

@@ -145,7 +145,8 @@ internal static class OperatorHost
             settings,
             new ProviderMetrics(registry),
             clock,
-            loggerFactory.CreateLogger<ProxmoxProviderReconciler>());
+            loggerFactory.CreateLogger<ProxmoxProviderReconciler>(),
+            new ProviderPolicy(options.SecretNamespace, options.AllowInsecureTls, options.TicketRenewAfter, options.MinSyncInterval));
         var providerController = manager.AddController(providerReconciler, o =>
         {
             o.Name = "proxmoxprovider";
@@ -159,14 +160,19 @@ internal static class OperatorHost
         });
 
         // A rotated token takes effect at once: a changed Secret wakes the providers that name it.
-        // Only the Secret namespace is watched: the operator needs no right to read every Secret of the cluster.
-        var secrets = manager.GetInformer(ListWatches.Secrets(client, options.SecretNamespace));
+        // Only labelled Secrets of the Secret namespace are watched: the cache holds credentials and nothing else.
+        var secrets = manager.GetInformer(ListWatches.Secrets(client, options.SecretNamespace, $"{ProviderPolicy.CredentialsLabel}=true"));
         providerController.Watches(secrets, secret => providerController.Cache.List()
-            .Where(p => p.Spec.SecretRef.Namespace == secret.Metadata.NamespaceProperty && p.Spec.SecretRef.Name == secret.Metadata.Name)
+            .Where(p => CredentialsRef(p.Spec) is { } reference
+                && reference.Namespace == secret.Metadata.NamespaceProperty && reference.Name == secret.Metadata.Name)
             .Select(EntityKey.Of));
 
         var containerCache = manager.GetInformer<V1Alpha1LxcContainer>().Cache;
         ContainerIndexes.AddTo(containerCache);
+
+        // Namespace labels decide which providers a namespace's containers may use (spec.allowedNamespaces.selector).
+        var namespaces = manager.GetInformer(ListWatches.Namespaces(client));
+
         var containerReconciler = new LxcContainerReconciler(
             providers,
             providerController.Cache,
@@ -176,7 +182,10 @@ internal static class OperatorHost
             settings,
             clock,
             Random.Shared,
-            loggerFactory.CreateLogger<LxcContainerReconciler>());
+            loggerFactory.CreateLogger<LxcContainerReconciler>(),
+            new TenancyGate(
+                name => providerController.Cache.Get(name)?.Spec.AllowedNamespaces,
+                name => namespaces.Cache.Get(name)?.Metadata.Labels is { } labels ? new Dictionary<string, string>(labels) : null));
         var containerController = manager.AddController(containerReconciler, o =>
         {
             o.Name = "lxccontainer";
@@ -186,6 +195,48 @@ internal static class OperatorHost
         });
         containerController.Watches(signals, signal => ContainerWakeups.For(signal, containerCache));
         containerController.WatchesOwnChanges(change => ContainerWakeups.ForClaimants(change, containerCache));
+        WatchTenancyChanges(containerController, manager.GetInformer<V1Alpha1ProxmoxProvider>(), namespaces);
         return manager;
     }
+
+    private const string ByNamespace = "namespace";
+
+    /// <summary>
+    /// Re-evaluates the tenancy gate when what it reads changes: a namespace's labels (its containers) or a provider's
+    /// allowedNamespaces (the provider's containers). Other changes (each sync's status) wake nobody.
+    /// </summary>
+    private static void WatchTenancyChanges(
+        Controller<V1Alpha1LxcContainer> containers, EntityInformer<V1Alpha1ProxmoxProvider> providers, EntityInformer<k8s.Models.V1Namespace> namespaces)
+    {
+        containers.Cache.AddIndex(ByNamespace, c => [c.Metadata.NamespaceProperty ?? ""]);
+        namespaces.AddHandler(change =>
+        {
+            if (change.Previous is { } previous && SameLabels(previous.Metadata.Labels, change.Entity.Metadata.Labels))
+            {
+                return;
+            }
+
+            foreach (var key in containers.Cache.KeysByIndex(ByNamespace, change.Entity.Metadata.Name))
+            {
+                containers.Enqueue(key);
+            }
+        });
+        providers.AddHandler(change =>
+        {
+            if (change.Previous is { } previous && NamespaceAdmission.SameRules(previous.Spec.AllowedNamespaces, change.Entity.Spec.AllowedNamespaces))
+            {
+                return;
+            }
+
+            foreach (var key in containers.Cache.KeysByIndex(ContainerIndexes.ByProvider, change.Entity.Metadata.Name))
+            {
+                containers.Enqueue(key);
+            }
+        });
+    }
+
+    private static bool SameLabels(IDictionary<string, string>? a, IDictionary<string, string>? b) =>
+        (a?.Count ?? 0) == (b?.Count ?? 0) && (a is null || a.All(pair => b!.TryGetValue(pair.Key, out var value) && value == pair.Value));
+
+    private static SecretKeyReference? CredentialsRef(ProxmoxProviderSpec spec) => spec.PasswordAuth?.SecretRef ?? spec.SecretRef;
 }

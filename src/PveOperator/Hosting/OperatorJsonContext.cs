@@ -21,6 +21,7 @@ namespace PveOperator.Hosting;
 [JsonSerializable(typeof(Watcher<V1Alpha1ProxmoxProvider>.WatchEvent), TypeInfoPropertyName = "ProxmoxProviderWatchEvent")]
 [JsonSerializable(typeof(Watcher<V1Secret>.WatchEvent), TypeInfoPropertyName = "SecretWatchEvent")]
 [JsonSerializable(typeof(Watcher<V1ConfigMap>.WatchEvent), TypeInfoPropertyName = "ConfigMapWatchEvent")]
+[JsonSerializable(typeof(Watcher<V1Namespace>.WatchEvent), TypeInfoPropertyName = "NamespaceWatchEvent")]
 [JsonSerializable(typeof(Watcher<KubernetesObject>.WatchEvent), TypeInfoPropertyName = "ObjectWatchEvent")]
 [JsonSerializable(typeof(Watcher<V1Status>.WatchEvent), TypeInfoPropertyName = "StatusWatchEvent")]
 internal sealed partial class OperatorJsonContext : JsonSerializerContext;

@@ -19,6 +19,15 @@ public sealed record OperatorOptions
     /// <summary>Slow address refreshes per provider and minute at most; null keeps the controller's default.</summary>
     public int? IpRefreshPerMinute { get; init; }
     public bool JsonLogs { get; init; }
+    /// <summary>
+    /// Whether a provider may set tls.insecureSkipVerify. Off, such a provider is refused: an unverified endpoint
+    /// would receive the token or password from whoever can redirect the traffic.
+    /// </summary>
+    public bool AllowInsecureTls { get; init; }
+    /// <summary>How long a PVE login ticket is used before it is renewed (PVE: 2 h lifetime). Not a flag: tests shorten it.</summary>
+    public TimeSpan TicketRenewAfter { get; init; } = PveOperator.Proxmox.PveClientSettings.DefaultTicketRenewAfter;
+    /// <summary>The shortest spec.syncInterval accepted (--min-sync-interval); tests that need quick syncs lower it.</summary>
+    public TimeSpan MinSyncInterval { get; init; } = PveOperator.Entities.ProxmoxProviderSpec.MinSyncInterval;
     public string LogLevel { get; init; } = "Information";
     /// <summary>Path to a kubeconfig; null uses KUBECONFIG, then ~/.kube/config, then in-cluster.</summary>
     public string? Kubeconfig { get; init; }

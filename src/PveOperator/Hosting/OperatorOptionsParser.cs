@@ -22,6 +22,8 @@ internal static class OperatorOptionsParser
                                                (default 20; 0 = no cap, every container every 10 min)
           --kubeconfig PATH                    kubeconfig to use (default: KUBECONFIG, then in-cluster)
           --log-format text|json               (default text)
+          --allow-insecure-tls[=true|false]    let providers use tls.insecureSkipVerify (default false: refused)
+          --min-sync-interval DURATION         shortest spec.syncInterval accepted (default 5s; lower only for tests)
           --log-level LEVEL                    Trace, Debug, Information, Warning, Error (default Information)
         """;
 
@@ -75,6 +77,8 @@ internal static class OperatorOptionsParser
                     var other => throw new ArgumentException($"--log-format must be text or json, not '{other}'"),
                 } },
                 "log-level" => options with { LogLevel = Value() },
+                "allow-insecure-tls" => options with { AllowInsecureTls = Flag() },
+                "min-sync-interval" => options with { MinSyncInterval = Duration(name, Value()) },
                 _ => throw new ArgumentException($"unknown flag --{name}"),
             };
         }
@@ -91,4 +95,9 @@ internal static class OperatorOptionsParser
         => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0
             ? number
             : throw new ArgumentException($"--{name} must be a positive integer, not '{value}'");
+
+    private static TimeSpan Duration(string name, string value)
+        => PveOperator.Entities.DurationFormat.TryParse(value, out var duration) && duration > TimeSpan.Zero
+            ? duration
+            : throw new ArgumentException($"--{name} must be a duration such as 5s, not '{value}'");
 }

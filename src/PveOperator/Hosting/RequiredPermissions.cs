@@ -53,6 +53,10 @@ internal static class RequiredPermissions
         // so that a rotated token takes effect at once. Only there: Secrets elsewhere need a Role the user adds.
         new(PermissionScope.SecretNamespace, "", "secrets", ["get", "list", "watch"]),
 
+        // list/watch: the Namespace informer Hosting/OperatorHost builds (Runtime/ListWatches.Namespaces), whose labels the
+        // container reconciler's tenancy gate (Controllers/TenancyGate) matches against spec.allowedNamespaces.selector.
+        new(PermissionScope.Cluster, "", "namespaces", ["list", "watch"]),
+
         // Runtime/EventRecorder: create a new Event, patch its count/lastTimestamp when it repeats (aggregation).
         // Events go to the object's namespace (any namespace), and to "default" for cluster-scoped providers.
         new(PermissionScope.Cluster, "", "events", ["create", "patch"]),

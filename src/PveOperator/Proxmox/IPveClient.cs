@@ -25,6 +25,13 @@ public interface IPveClient : IDisposable
     /// <summary>GET /version.</summary>
     Task<PveVersion> GetVersionAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// GET /access/permissions for the caller: path → privileges held there. Null when the client cannot tell (the
+    /// default, for clients without the call).
+    /// </summary>
+    Task<IReadOnlyDictionary<string, IReadOnlySet<string>>?> GetPermissionsAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyDictionary<string, IReadOnlySet<string>>?>(null);
+
     /// <summary>GET /cluster/status (needs Sys.Audit on /).</summary>
     Task<IReadOnlyList<PveClusterStatusEntry>> GetClusterStatusAsync(CancellationToken cancellationToken = default);
 

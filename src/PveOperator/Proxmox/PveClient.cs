@@ -68,6 +68,17 @@ public sealed class PveClient : IPveClient
         }
     }
 
+    public async Task<IReadOnlyDictionary<string, IReadOnlySet<string>>?> GetPermissionsAsync(CancellationToken cancellationToken = default)
+    {
+        // Without userid PVE answers for whoever asks: the token itself (its effective, intersected privileges) or the user.
+        var raw = await transport.SendAsync<Dictionary<string, Dictionary<string, System.Text.Json.JsonElement>>>(
+            PveApiRequest.Get("access", "permissions"), cancellationToken).ConfigureAwait(false);
+        return raw?.ToDictionary(
+            path => path.Key,
+            path => (IReadOnlySet<string>)path.Value.Keys.ToHashSet(StringComparer.Ordinal),
+            StringComparer.Ordinal);
+    }
+
     public async Task<PveVersion> GetVersionAsync(CancellationToken cancellationToken = default) =>
         await SendRequiredAsync<PveVersion>(PveApiRequest.Get("version"), cancellationToken).ConfigureAwait(false);
 

@@ -8,9 +8,30 @@ public sealed record PveClientSettings
 {
     public const string ApiPath = "/api2/json";
 
+    /// <summary>PVE tickets live 2 h; renewing after one leaves an hour for a slow or failed renewal.</summary>
+    public static readonly TimeSpan DefaultTicketRenewAfter = TimeSpan.FromHours(1);
+
+    /// <summary>PVE answers are small (a thousand containers: about 1 MiB); anything far larger is refused unread.</summary>
+    public const long DefaultMaxResponseBytes = 16L * 1024 * 1024;
+
     public required Uri Url { get; init; }
-    public required PveTokenId TokenId { get; init; }
+    /// <summary>The API token; exactly one of this and <see cref="Username"/>.</summary>
+    public PveTokenId? TokenId { get; init; }
+    /// <summary>A user (USER@REALM) that logs in with the password in <see cref="Secret"/> (a ticket, renewed before it expires).</summary>
+    public string? Username { get; init; }
+    /// <summary>The token's secret, or the user's password.</summary>
     public required PveSecret Secret { get; init; }
+
+    /// <summary>How long a login ticket is used before it is renewed.</summary>
+    public TimeSpan TicketRenewAfter { get; init; } = DefaultTicketRenewAfter;
+
+    /// <summary>Response bodies larger than this are refused (read no further).</summary>
+    public long MaxResponseBytes { get; init; } = DefaultMaxResponseBytes;
+
+    public bool UsesPassword => Username is not null;
+
+    /// <summary>Who PVE sees: the token id or the user, for messages (never the secret).</summary>
+    public string Principal => Username ?? TokenId?.ToString() ?? "(none)";
     public PveTlsSettings Tls { get; init; } = new();
 
     /// <summary>Budget for the initial GET /version + GET /cluster/status (GoDoxy used 3 s).</summary>
@@ -63,9 +84,21 @@ public sealed record PveClientSettings
         {
             problems.Add($"url \"{SafeUrlText(Url)}\" must not carry user info, a query or a fragment.");
         }
+        if ((TokenId is null) == (Username is null))
+        {
+            problems.Add("exactly one of a token id and a username must be set.");
+        }
         if (Secret.IsEmpty)
         {
-            problems.Add("secret must not be empty.");
+            problems.Add(UsesPassword ? "password must not be empty." : "secret must not be empty.");
+        }
+        if (TicketRenewAfter < TimeSpan.FromMilliseconds(100) || TicketRenewAfter >= TimeSpan.FromHours(2))
+        {
+            problems.Add($"{nameof(TicketRenewAfter)} must be at least 100 ms and under PVE's 2 h ticket lifetime, not {TicketRenewAfter}.");
+        }
+        if (MaxResponseBytes < 4096)
+        {
+            problems.Add($"{nameof(MaxResponseBytes)} must be at least 4096, not {MaxResponseBytes}.");
         }
         problems.AddRange(Tls.Validate());
         RequirePositive(InitTimeout, nameof(InitTimeout), problems);

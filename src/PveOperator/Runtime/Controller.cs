@@ -286,7 +286,17 @@ internal sealed partial class Controller<TEntity> : IController
         {
             while (await workQueue.GetAsync(stop).ConfigureAwait(false) is { } key)
             {
-                await ProcessAsync(workQueue, key, reconcileToken).ConfigureAwait(false);
+                try
+                {
+                    await ProcessAsync(workQueue, key, reconcileToken).ConfigureAwait(false);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException || !stop.IsCancellationRequested)
+                {
+                    // Bookkeeping failed after the reconcile (a requeue refused, say): a worker that died here would
+                    // leave the controller with fewer workers for good while /healthz stays ok. Retry the key instead.
+                    LogWorkerError(exception, Name, key);
+                    workQueue.AddAfter(key, TimeSpan.FromSeconds(30));
+                }
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -441,4 +451,7 @@ internal sealed partial class Controller<TEntity> : IController
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Controller}: a reconcile ignores cancellation; leaving it behind")]
     private partial void LogWorkersStuck(string controller);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Controller {Controller}: the worker failed around {Key}; it carries on and retries the key in 30 s")]
+    private partial void LogWorkerError(Exception exception, string controller, string key);
 }

@@ -59,14 +59,16 @@ public sealed class OperatorHarness : IAsyncDisposable
     public StringBuilder Log { get; } = new();
 
     /// <summary>Starts the harness; without <paramref name="inProcessOperator"/> the test runs operator processes itself.</summary>
+    /// <param name="configureOptions">Changes the in-process operator's options (flags such as --allow-insecure-tls).</param>
     public static async Task<OperatorHarness> StartAsync(
-        ControlPlaneFixture controlPlane, ITestOutputHelper output, ContainerControllerSettings? settings = null, bool inProcessOperator = true)
+        ControlPlaneFixture controlPlane, ITestOutputHelper output, ContainerControllerSettings? settings = null, bool inProcessOperator = true,
+        Func<OperatorOptions, OperatorOptions>? configureOptions = null)
     {
         await InstallCrdsAsync(controlPlane.Client);
         var harness = new OperatorHarness(controlPlane, output, await controlPlane.CreateNamespaceAsync());
         if (inProcessOperator)
         {
-            await harness.StartOperatorAsync(settings ?? FastSettings);
+            await harness.StartOperatorAsync(settings ?? FastSettings, configureOptions);
         }
 
         return harness;
@@ -76,11 +78,12 @@ public sealed class OperatorHarness : IAsyncDisposable
 
     public async Task<PveSimulatorServer> StartSimulatorAsync(SimulatorOptions? options = null, params string[] nodes)
     {
-        var simulator = await PveSimulatorServer.StartAsync(options ?? new SimulatorOptions
+        // Without PVE's 3 s delay before a 401, unless a test asks for a delay of its own.
+        var simulator = await PveSimulatorServer.StartAsync((options ?? new SimulatorOptions
         {
             TaskDuration = TimeSpan.FromMilliseconds(300),
             ResourcesRefreshInterval = TimeSpan.FromMilliseconds(500),
-        });
+        }).WithoutUnauthorizedDelay());
         foreach (var node in nodes.Length == 0 ? ["pve1", "pve2"] : nodes)
         {
             simulator.Cluster.AddNode(node, "127.0.0.1");
@@ -114,11 +117,17 @@ public sealed class OperatorHarness : IAsyncDisposable
         return name;
     }
 
-    public async Task CreateSecretAsync(string name, string value, string key = "secret")
+    /// <summary>A Secret in the harness namespace; <paramref name="credentials"/> adds the label that lets providers use it.</summary>
+    public async Task CreateSecretAsync(string name, string value, string key = "secret", bool credentials = true)
     {
         var secret = new V1Secret
         {
-            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = Namespace },
+            Metadata = new V1ObjectMeta
+            {
+                Name = name,
+                NamespaceProperty = Namespace,
+                Labels = credentials ? new Dictionary<string, string> { [ProviderPolicy.CredentialsLabel] = "true" } : null,
+            },
             Data = new Dictionary<string, byte[]> { [key] = Encoding.UTF8.GetBytes(value) },
         };
         try
@@ -332,7 +341,7 @@ public sealed class OperatorHarness : IAsyncDisposable
         return await OperatorIdentity.WriteKubeconfigAsync(controlPlane.KubeconfigPath, await OperatorTokenAsync(), path);
     }
 
-    private async Task StartOperatorAsync(ContainerControllerSettings settings)
+    private async Task StartOperatorAsync(ContainerControllerSettings settings, Func<OperatorOptions, OperatorOptions>? configureOptions)
     {
         var operatorConfiguration = OperatorIdentity.ConfigurationFor(controlPlane.Configuration, await OperatorTokenAsync());
         var options = new OperatorOptions
@@ -342,7 +351,10 @@ public sealed class OperatorHarness : IAsyncDisposable
             LogLevel = "Debug",
             MaxConcurrentReconciles = 4,
             SecretNamespace = Namespace,
+            // The providers here sync every second (5 s is the floor for users).
+            MinSyncInterval = TimeSpan.FromSeconds(1),
         };
+        options = configureOptions?.Invoke(options) ?? options;
         app = OperatorHost.Build(options, operatorConfiguration, settings, Metrics, logging =>
         {
             logging.ClearProviders();

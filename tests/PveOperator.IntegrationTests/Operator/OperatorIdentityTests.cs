@@ -41,7 +41,7 @@ public sealed class OperatorIdentityTests(ControlPlaneFixture controlPlane, ITes
             Assert.Equal(HttpStatusCode.OK, await StatusOf(() => asOperator.CoreV1.ListNamespacedSecretAsync(OperatorIdentity.ServiceAccountNamespace)));
             Assert.Equal(HttpStatusCode.OK, await StatusOf(() => asOperator.CoreV1.ListNamespacedSecretAsync(harness.Namespace)));
 
-            // A provider pointing there is told why, instead of failing silently.
+            // A provider pointing there is told why, instead of failing silently, and the operator does not even try.
             var simulator = await harness.StartSimulatorAsync();
             var provider = await harness.CreateProviderAsync(simulator, customize: p => p.Spec.SecretRef = new SecretKeyReference
             {
@@ -49,8 +49,8 @@ public sealed class OperatorIdentityTests(ControlPlaneFixture controlPlane, ITes
                 Name = "someone-elses",
                 Key = "password",
             });
-            var status = await harness.WaitForProviderAsync(provider, "False", Reasons.SecretNotFound);
-            Assert.Contains("cannot be read", ConditionList.Find(status.Status.Conditions, ConditionTypes.Ready)!.Message);
+            var status = await harness.WaitForProviderAsync(provider, "False", Reasons.SecretNotAllowed);
+            Assert.Contains("outside the operator's namespace", ConditionList.Find(status.Status.Conditions, ConditionTypes.Ready)!.Message);
         }
         finally
         {

@@ -50,6 +50,8 @@ public sealed class OperatorProcess : IAsyncDisposable
                      "--kubeconfig", kubeconfig,
                      "--metrics-bind-address", $"127.0.0.1:{metricsPort}",
                      "--health-probe-bind-address", $"127.0.0.1:{probePort}",
+                     // The harness's providers sync every second (5 s is the floor for users).
+                     "--min-sync-interval", "1s",
                  }.Concat(extraArguments))
         {
             start.ArgumentList.Add(argument);

@@ -51,7 +51,7 @@ public sealed class ProviderTests(ControlPlaneFixture controlPlane, ITestOutputH
     public async Task A_missing_secret_is_SecretNotFound_and_creating_it_recovers()
     {
         var simulator = await harness.StartSimulatorAsync();
-        var name = await harness.CreateProviderAsync(simulator, customize: p => p.Spec.SecretRef.Name = "not-yet-there");
+        var name = await harness.CreateProviderAsync(simulator, customize: p => p.Spec.SecretRef!.Name = "not-yet-there");
 
         var provider = await harness.WaitForProviderAsync(name, "False", Reasons.SecretNotFound);
         Assert.Contains("not-yet-there", ConditionList.Find(provider.Status.Conditions, ConditionTypes.Ready)!.Message);
@@ -67,7 +67,7 @@ public sealed class ProviderTests(ControlPlaneFixture controlPlane, ITestOutputH
     public async Task A_secret_without_the_key_is_SecretNotFound()
     {
         var simulator = await harness.StartSimulatorAsync();
-        var name = await harness.CreateProviderAsync(simulator, customize: p => p.Spec.SecretRef.Key = "token");
+        var name = await harness.CreateProviderAsync(simulator, customize: p => p.Spec.SecretRef!.Key = "token");
 
         var provider = await harness.WaitForProviderAsync(name, "False", Reasons.SecretNotFound);
         Assert.Contains("has no key \"token\"", ConditionList.Find(provider.Status.Conditions, ConditionTypes.Ready)!.Message);

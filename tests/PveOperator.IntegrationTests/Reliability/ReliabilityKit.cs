@@ -12,7 +12,7 @@ namespace PveOperator.IntegrationTests.Reliability;
 internal static class ReliabilityKit
 {
     /// <summary>Endpoints the provider's sync calls; everything else is caused by a container.</summary>
-    private static readonly string[] ProviderSyncEndpoints = ["GET /version", "GET /cluster/status", "GET /cluster/resources", "GET /nodes"];
+    private static readonly string[] ProviderSyncEndpoints = ["GET /version", "GET /cluster/status", "GET /cluster/resources", "GET /nodes", "GET /access/permissions"];
 
     public static SimContainer Container(int vmid, string node, bool running) => new()
     {

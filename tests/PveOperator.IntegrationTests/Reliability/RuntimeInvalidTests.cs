@@ -36,10 +36,10 @@ public sealed class RuntimeInvalidTests(ControlPlaneFixture controlPlane, ITestO
         var cases = new List<Broken>
         {
             await ProviderCaseAsync("Secret missing", Reasons.SecretNotFound, "not found", perMinute: 0,
-                p => p.Spec.SecretRef.Name = "no-such-secret",
+                p => p.Spec.SecretRef!.Name = "no-such-secret",
                 (sim, provider) => harness.CreateSecretAsync("no-such-secret", sim.DefaultTokenSecret)),
             await ProviderCaseAsync("Secret key missing", Reasons.SecretNotFound, "has no key \"token\"", perMinute: 0,
-                p => p.Spec.SecretRef.Key = "token",
+                p => p.Spec.SecretRef!.Key = "token",
                 (sim, provider) => harness.CreateSecretAsync($"{provider}-token", sim.DefaultTokenSecret, key: "token")),
             // One GET /version answered 401 per sync (1 s here): PVE counts failed logins, so no retries on top.
             await ProviderCaseAsync("wrong token secret", Reasons.AuthenticationFailed, "invalid token value", perMinute: 60 * 1.25 + 5,

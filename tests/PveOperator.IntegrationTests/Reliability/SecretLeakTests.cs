@@ -15,7 +15,9 @@ namespace PveOperator.IntegrationTests.Reliability;
 /// mismatch, failing and dropped requests, starts, shutdowns, a failed task, deletions) is scanned for every secret
 /// it used, right and wrong, in everything it emitted: all log lines, the text of every exception thrown in the
 /// process meanwhile (caught or not), all Events in the test namespace and in default (where those of cluster-scoped
-/// providers go), both kinds' full objects as kubectl shows them, and the metrics.
+/// providers go), both kinds' full objects as kubectl shows them, and the metrics. The password path is in the run
+/// too: a wrong password rotated to the right one, a user with a second factor, and a container started (CSRF-checked
+/// writes) through a password provider; its tickets must not appear either.
 /// TLS verification being on unless a provider turns it off is shown by
 /// <see cref="ProviderTests.A_self_signed_certificate_without_pin_or_CA_is_a_TLSError"/>.
 /// </summary>
@@ -29,6 +31,9 @@ public sealed class SecretLeakTests(ControlPlaneFixture controlPlane, ITestOutpu
     private readonly string limitedSecret = Guid.NewGuid().ToString();
     private readonly string misplacedSecret = Guid.NewGuid().ToString();
     private readonly string pinnedWrongSecret = Guid.NewGuid().ToString();
+    private readonly string rightPassword = $"pw-{Guid.NewGuid():N}";
+    private readonly string wrongPassword = $"pw-{Guid.NewGuid():N}";
+    private readonly string secondFactorPassword = $"pw-{Guid.NewGuid():N}";
     private readonly StringBuilder exceptions = new();
     private OperatorHarness harness = null!;
 
@@ -80,6 +85,7 @@ public sealed class SecretLeakTests(ControlPlaneFixture controlPlane, ITestOutpu
         simulator.Cluster.AddContainer(template);
         simulator.Cluster.AddContainer(ReliabilityKit.Container(504, "pve2", running: false));
         simulator.Cluster.AddContainer(ReliabilityKit.Container(505, "pve1", running: true));
+        simulator.Cluster.AddContainer(ReliabilityKit.Container(506, "pve2", running: false));
         simulator.Cluster.AddToken("operator@pve!limited", limitedSecret, "VM.Audit", "Sys.Audit");
 
         // The wrong secret first, then rotated to the right one.
@@ -90,11 +96,21 @@ public sealed class SecretLeakTests(ControlPlaneFixture controlPlane, ITestOutpu
 
         // A token without VM.PowerMgmt; a Secret holding the secret under another key; a certificate mismatch.
         var limited = await harness.CreateProviderAsync(simulator, secret: limitedSecret, customize: p => p.Spec.TokenId = "operator@pve!limited");
-        var misplaced = await harness.CreateProviderAsync(simulator, secret: misplacedSecret, customize: p => p.Spec.SecretRef.Key = "token");
+        var misplaced = await harness.CreateProviderAsync(simulator, secret: misplacedSecret, customize: p => p.Spec.SecretRef!.Key = "token");
         var pinned = await harness.CreateProviderAsync(simulator, secret: pinnedWrongSecret,
             customize: p => p.Spec.Tls = new ProviderTlsSpec { Fingerprint = string.Join(':', Enumerable.Repeat("0F", 32)) });
         await harness.WaitForProviderAsync(misplaced, "False", Reasons.SecretNotFound);
         await harness.WaitForProviderAsync(pinned, "False", Reasons.TlsError);
+
+        // Password logins: a wrong password rotated to the right one, and a user with a second factor.
+        simulator.Cluster.AddUser("root@pam", rightPassword);
+        simulator.Cluster.AddUser("mfa@pve", secondFactorPassword, totpCode: "123456");
+        var byPassword = await CreatePasswordProviderAsync(simulator, "root@pam", wrongPassword);
+        var secondFactor = await CreatePasswordProviderAsync(simulator, "mfa@pve", secondFactorPassword);
+        await harness.WaitForProviderAsync(byPassword, "False", Reasons.AuthenticationFailed);
+        await harness.WaitForProviderAsync(secondFactor, "False", Reasons.AuthenticationFailed);
+        await harness.CreateSecretAsync($"{byPassword}-password", rightPassword, key: "password");
+        await harness.WaitForProviderAsync(byPassword, "True", Reasons.Connected);
 
         // Failing and dropped requests while containers are started, shut down and fail.
         simulator.Faults.UseSeed(11);
@@ -105,8 +121,9 @@ public sealed class SecretLeakTests(ControlPlaneFixture controlPlane, ITestOutpu
         var failing = await harness.CreateContainerAsync(main, 503);
         var denied = await harness.CreateContainerAsync(limited, 504);
         var nowhere = await harness.CreateContainerAsync(main, 505, customize: s => s.Node = "pve9");
+        var viaPassword = await harness.CreateContainerAsync(byPassword, 506);
         // Keep the faults until the operator has worked on each container under them (505's node does not exist).
-        await Eventually.TrueAsync(() => new[] { 501, 502, 503, 504 }.All(vmid => simulator.Counters.ContainerRequests(vmid) >= 2),
+        await Eventually.TrueAsync(() => new[] { 501, 502, 503, 504, 506 }.All(vmid => simulator.Counters.ContainerRequests(vmid) >= 2),
             "every container was asked about while faults were on", TimeSpan.FromSeconds(20));
         simulator.Faults.Clear();
 
@@ -115,6 +132,8 @@ public sealed class SecretLeakTests(ControlPlaneFixture controlPlane, ITestOutpu
         await harness.WaitForContainerAsync(failing, "False", Reasons.TaskFailed);
         await harness.WaitForContainerAsync(denied, "False", Reasons.PermissionDenied);
         await harness.WaitForContainerAsync(nowhere, "False", Reasons.NotFound);
+        await harness.WaitForContainerAsync(viaPassword, "True", Reasons.Running);
+        Assert.True(simulator.Logins.PasswordLogins >= 1);
         await harness.PatchContainerSpecAsync(stopped, new { powerState = "Running" });
         await harness.WaitForContainerAsync(stopped, "True", Reasons.Running);
         await harness.DeleteContainerAsync(stopped);
@@ -158,9 +177,13 @@ public sealed class SecretLeakTests(ControlPlaneFixture controlPlane, ITestOutpu
             ["the limited token's secret"] = limitedSecret,
             ["the secret under another key"] = misplacedSecret,
             ["the secret of the provider with a certificate mismatch"] = pinnedWrongSecret,
+            ["the right password"] = rightPassword,
+            ["the wrong password"] = wrongPassword,
+            ["the password of the user with a second factor"] = secondFactorPassword,
         };
         // The scan finds what it looks for: the header the client sends, as a control.
         Assert.NotEmpty(Leaks(new Dictionary<string, string> { ["control"] = simulator.DefaultAuthorizationHeader }, secrets));
+        Assert.NotEmpty(Leaks(new Dictionary<string, string> { ["control"] = $"username=root%40pam&password={rightPassword}" }, secrets));
         var leaks = Leaks(emitted, secrets);
         Assert.True(leaks.Count == 0, "leaked: " + string.Join("; ", leaks));
     }
@@ -184,9 +207,32 @@ public sealed class SecretLeakTests(ControlPlaneFixture controlPlane, ITestOutpu
             {
                 leaks.Add($"an Authorization header in {what}");
             }
+
+            // A ticket opens PVE as the user for 2 h: the cookie and its CSRF token are secrets too.
+            if (text.Contains("PVEAuthCookie", StringComparison.OrdinalIgnoreCase) || text.Contains("PVE:root@pam:", StringComparison.OrdinalIgnoreCase)
+                || text.Contains("PVE%3Aroot%40pam", StringComparison.OrdinalIgnoreCase))
+            {
+                leaks.Add($"a login ticket in {what}");
+            }
         }
 
         return leaks;
+    }
+
+    private async Task<string> CreatePasswordProviderAsync(PveSimulatorServer simulator, string user, string password)
+    {
+        var name = $"pvp-{Guid.NewGuid():N}"[..12];
+        await harness.CreateSecretAsync($"{name}-password", password, key: "password");
+        return await harness.CreateProviderAsync(simulator, name, p =>
+        {
+            p.Spec.TokenId = null;
+            p.Spec.SecretRef = null;
+            p.Spec.PasswordAuth = new PasswordAuthSpec
+            {
+                Username = user,
+                SecretRef = new SecretKeyReference { Namespace = harness.Namespace, Name = $"{name}-password", Key = "password" },
+            };
+        });
     }
 
     private async Task<string> MetricsTextAsync()

@@ -58,8 +58,15 @@ public sealed class HelmChartTests(ControlPlaneFixture cluster)
         {
             Assert.Equal(
                 configRbac.Where(m => m.Kind == kind).SelectMany(m => RbacRules.Grants(m.As<V1Role>().Rules)).Order(StringComparer.Ordinal),
-                rendered.Where(m => m.Kind == kind).SelectMany(m => RbacRules.Grants(m.As<V1Role>().Rules)).Order(StringComparer.Ordinal));
+                RbacRules.OperatorRoles(rendered, kind).SelectMany(m => RbacRules.Grants(m.As<V1Role>().Rules)).Order(StringComparer.Ordinal));
         }
+
+        // The user roles: the same in config/user-roles and the chart.
+        var configUserRoles = Manifests.LoadDirectory(Path.Combine(Manifests.RepositoryRoot(), "config", "user-roles"));
+        Assert.Equal(
+            configUserRoles.Select(m => (m.Name, string.Join(" ", RbacRules.Grants(m.As<V1ClusterRole>().Rules).Order(StringComparer.Ordinal)))).Order(),
+            rendered.Where(m => m.Kind == "ClusterRole").Except(RbacRules.OperatorRoles(rendered, "ClusterRole"))
+                .Select(m => (m.Name.Replace("tpl-", "", StringComparison.Ordinal), string.Join(" ", RbacRules.Grants(m.As<V1ClusterRole>().Rules).Order(StringComparer.Ordinal)))).Order());
 
         Assert.Equal(rendered.Single("ServiceAccount").Name, deployment.Spec.Template.Spec.ServiceAccountName);
 
@@ -103,7 +110,7 @@ public sealed class HelmChartTests(ControlPlaneFixture cluster)
         RbacRules.AssertManifests(rendered, options, "the chart with secretNamespace");
         var secret = rendered.Single("Secret");
         Assert.Equal("vault", secret.Namespace);
-        Assert.Equal(("vault", secret.Name), (rendered.Single("ProxmoxProvider").As<V1Alpha1ProxmoxProvider>().Spec.SecretRef.Namespace, secret.Name));
+        Assert.Equal(("vault", secret.Name), (rendered.Single("ProxmoxProvider").As<V1Alpha1ProxmoxProvider>().Spec.SecretRef!.Namespace, secret.Name));
     }
 
     [Fact]
@@ -115,8 +122,9 @@ public sealed class HelmChartTests(ControlPlaneFixture cluster)
         var provider = rendered.Single("ProxmoxProvider").As<V1Alpha1ProxmoxProvider>();
         Assert.Equal("https://pve.example.com:8006", provider.Spec.Url);
         Assert.Equal("operator@pve!k8s", provider.Spec.TokenId);
-        Assert.Equal(("ops", secret.Metadata.Name, "secret"), (provider.Spec.SecretRef.Namespace, provider.Spec.SecretRef.Name, provider.Spec.SecretRef.Key));
+        Assert.Equal(("ops", secret.Metadata.Name, "secret"), (provider.Spec.SecretRef!.Namespace, provider.Spec.SecretRef!.Name, provider.Spec.SecretRef!.Key));
         Assert.Equal("00000000-0000-0000-0000-000000000001", System.Text.Encoding.UTF8.GetString(secret.Data["secret"]));
+        Assert.Equal("true", secret.Metadata.Labels["pve-operator.io/credentials"]);
         Assert.Equal(string.Join(':', Enumerable.Repeat("AB", 32)), provider.Spec.Tls!.Fingerprint);
 
         // With an existing Secret the chart creates none and points the provider at it.
@@ -125,7 +133,7 @@ public sealed class HelmChartTests(ControlPlaneFixture cluster)
             "--set", "provider.existingSecret=my-token", "--set", "provider.secretKey=token", "--set", "provider.name=lab");
         Assert.DoesNotContain(rendered, m => m.Kind == "Secret");
         provider = rendered.Single("ProxmoxProvider").As<V1Alpha1ProxmoxProvider>();
-        Assert.Equal(("lab", "my-token", "token"), (provider.Metadata.Name, provider.Spec.SecretRef.Name, provider.Spec.SecretRef.Key));
+        Assert.Equal(("lab", "my-token", "token"), (provider.Metadata.Name, provider.Spec.SecretRef!.Name, provider.Spec.SecretRef!.Key));
         Assert.Null(provider.Spec.Tls);
 
         // Missing or wrong values fail the render with a message that says what to set.
@@ -178,7 +186,7 @@ public sealed class HelmChartTests(ControlPlaneFixture cluster)
 
             var provider = await ReadProviderAsync(providerName);
             Assert.Equal("https://pve.example.com:8006", provider.Spec.Url);
-            Assert.Equal((ns, $"{fullname}-token"), (provider.Spec.SecretRef.Namespace, provider.Spec.SecretRef.Name));
+            Assert.Equal((ns, $"{fullname}-token"), (provider.Spec.SecretRef!.Namespace, provider.Spec.SecretRef!.Name));
             await kube.CoreV1.ReadNamespacedSecretAsync($"{fullname}-token", ns);
 
             // Upgrade: a changed value reaches the Deployment.
@@ -228,6 +236,35 @@ public sealed class HelmChartTests(ControlPlaneFixture cluster)
     private async Task<V1Alpha1ProxmoxProvider> ReadProviderAsync(string name) =>
         KubernetesJson.Deserialize<V1Alpha1ProxmoxProvider>(KubernetesJson.Serialize(
             await cluster.Client.CustomObjects.GetClusterCustomObjectAsync(ApiGroup.Group, ApiGroup.Version, "proxmoxproviders", name)));
+
+    [Fact]
+    public async Task Hardening_digest_no_diagnostics_pdb_network_policy_and_insecure_tls_flag()
+    {
+        var defaults = await TemplateAsync("tpl", "ops");
+        var container = defaults.Single("Deployment").As<V1Deployment>().Spec.Template.Spec.Containers[0];
+        Assert.Contains(container.Env, e => e.Name == "DOTNET_EnableDiagnostics" && e.Value == "0");
+        Assert.DoesNotContain("--allow-insecure-tls", container.Args);
+        Assert.DoesNotContain(defaults, m => m.Kind is "NetworkPolicy" or "PodDisruptionBudget");
+        Assert.Equal(3, defaults.Count(m => m.Kind == "ClusterRole" && m.Yaml.Contains("aggregate-to-", StringComparison.Ordinal)));
+
+        const string digest = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+        var hardened = await TemplateAsync("tpl", "ops",
+            "--set", $"image.digest={digest}", "--set", "allowInsecureTLS=true", "--set", "networkPolicy.enabled=true", "--set", "podDisruptionBudget.enabled=true",
+            "--set", "networkPolicy.apiServer.cidrs[0]=10.96.0.1/32", "--set", "networkPolicy.pveEndpoints[0].cidr=192.168.1.0/24");
+        container = hardened.Single("Deployment").As<V1Deployment>().Spec.Template.Spec.Containers[0];
+        Assert.Equal($"ghcr.io/pve-operator/pve-operator@{digest}", container.Image);
+        Assert.Contains("--allow-insecure-tls", container.Args);
+        Assert.Equal("1", hardened.Single("PodDisruptionBudget").As<V1PodDisruptionBudget>().Spec.MaxUnavailable.Value);
+        var policy = hardened.Single("NetworkPolicy").As<V1NetworkPolicy>();
+        Assert.Equal(["Ingress", "Egress"], policy.Spec.PolicyTypes);
+        Assert.Equal([8080, 8081], policy.Spec.Ingress.SelectMany(i => i.Ports).Select(p => int.Parse(p.Port.Value, System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Contains(policy.Spec.Egress, e => e.To?.Any(t => t.IpBlock?.Cidr == "192.168.1.0/24") == true && e.Ports.Single().Port.Value == "8006");
+        Assert.Contains(policy.Spec.Egress, e => e.To?.Any(t => t.IpBlock?.Cidr == "10.96.0.1/32") == true);
+
+        // Without its endpoints the policy would cut the operator off: the chart refuses.
+        var incomplete = await Tools.HelmOfflineAsync("template", "tpl", Chart, "--set", "networkPolicy.enabled=true");
+        Assert.NotEqual(0, incomplete.ExitCode);
+    }
 
     private static async Task<IReadOnlyList<Manifest>> TemplateAsync(string release, string ns, params string[] values)
     {

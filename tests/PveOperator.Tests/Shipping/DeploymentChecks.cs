@@ -15,6 +15,9 @@ internal static class DeploymentChecks
         var container = Assert.Single(pod.Containers);
         Assert.StartsWith(ImageRepository + ":", container.Image);
         Assert.Null(container.Command); // the image's ENTRYPOINT runs; only flags are passed
+        // No diagnostics socket or debugger attach into the process that holds the credentials.
+        Assert.Contains(container.Env ?? [], e => e.Name == "DOTNET_EnableDiagnostics" && e.Value == "0");
+        Assert.False(OperatorOptionsParser.Parse(container.Args?.ToList() ?? []).AllowInsecureTls, "insecure TLS stays refused by default");
 
         // The flags are the operator's own: its parser accepts them.
         var options = OperatorOptionsParser.Parse(container.Args?.ToList() ?? []);

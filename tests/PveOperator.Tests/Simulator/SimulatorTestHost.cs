@@ -34,7 +34,8 @@ internal sealed class SimulatorTestHost : IAsyncDisposable
     public static async Task<SimulatorTestHost> StartAsync(SimulatorOptions? options = null, bool fakeTime = false)
     {
         var time = fakeTime ? new FakeTimeProvider(DateTimeOffset.UtcNow) : null;
-        options ??= new SimulatorOptions();
+        // PVE's 3 s delay before a 401 would slow every test that checks one; tests that want it set their own.
+        options = (options ?? new SimulatorOptions()).WithoutUnauthorizedDelay();
         if (time is not null)
         {
             options = options with { TimeProvider = time };
@@ -77,6 +78,8 @@ internal sealed class SimulatorTestHost : IAsyncDisposable
         var expected = Server.CertificateFingerprint;
         var handler = new SocketsHttpHandler
         {
+            // Tests set Cookie headers (PVEAuthCookie) themselves.
+            UseCookies = false,
             SslOptions = new SslClientAuthenticationOptions
             {
                 RemoteCertificateValidationCallback = (_, certificate, _, _) =>

@@ -17,6 +17,9 @@ internal sealed record ApiEndpoint(
     /// <summary>Whether the simulated release has this method at all; otherwise it answers 501.</summary>
     public Func<PveRelease, bool> ExistsIn { get; init; } = _ => true;
 
+    /// <summary>Served without credentials (POST /access/ticket); the handler checks what it needs itself.</summary>
+    public bool Anonymous { get; init; }
+
     /// <summary>The power action ("start", ...) this endpoint performs; counted per CT by <see cref="RequestCounters.PowerActions"/>.</summary>
     public string? PowerAction { get; init; }
 

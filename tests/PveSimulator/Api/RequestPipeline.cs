@@ -61,7 +61,8 @@ internal sealed class RequestPipeline(SimulatorServices services)
             return;
         }
 
-        var token = services.Authenticator.Authenticate(http.Request);
+        // /access/ticket is exempt from authentication and CSRF checks (pve-manager HTTPServer.pm).
+        var token = endpoint.Anonymous ? ApiToken.Anonymous : services.Authenticator.Authenticate(http.Request);
         if (endpoint.Scope != EndpointScope.Cluster && node is not null)
         {
             try

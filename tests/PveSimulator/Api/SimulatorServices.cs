@@ -26,7 +26,9 @@ internal sealed class SimulatorServices
         StorageLocks = new StorageLocks(options);
         Workers = new DaemonWorkerPool(Math.Max(1, options.DaemonWorkersPerNode));
         Writer = new PveResponseWriter(Release);
-        Authenticator = new TokenAuthenticator(cluster, Release);
+        Tickets = new TicketAuthority(options.TimeProvider, options.TicketLifetime);
+        Authenticator = new TokenAuthenticator(cluster, Release, Tickets);
+        Logins = new LoginCounters();
         BootTime = options.TimeProvider.GetUtcNow() - TimeSpan.FromDays(3);
         Stopping = stopping;
     }
@@ -49,6 +51,8 @@ internal sealed class SimulatorServices
     public DaemonWorkerPool Workers { get; }
     public PveResponseWriter Writer { get; }
     public TokenAuthenticator Authenticator { get; }
+    public TicketAuthority Tickets { get; }
+    public LoginCounters Logins { get; }
     /// <summary>When the simulated nodes booted, for node uptimes.</summary>
     public DateTimeOffset BootTime { get; }
 

@@ -33,8 +33,12 @@ internal sealed class TaskEndpoints(SimulatorServices services)
             ["type"] = task.Type,
             ["id"] = task.Id,
             ["user"] = task.UserId,
-            ["tokenid"] = task.TokenName,
         };
+        if (task.TokenName.Length > 0)
+        {
+            // Tasks of a user logged in with a ticket have no tokenid.
+            status["tokenid"] = task.TokenName;
+        }
 
         // Read once: the task may end between two reads.
         var exitStatus = task.ExitStatus;

@@ -5,8 +5,11 @@ using PveSimulator.Model;
 
 namespace PveSimulator.Api;
 
-/// <summary>Checks "Authorization: PVEAPIToken=USER@REALM!TOKENID=SECRET" the way pve-access-control's verify_token does.</summary>
-internal sealed partial class TokenAuthenticator(SimulatedCluster cluster, PveRelease release)
+/// <summary>
+/// Checks "Authorization: PVEAPIToken=USER@REALM!TOKENID=SECRET" the way pve-access-control's verify_token does, and
+/// otherwise a login ticket (cookie PVEAuthCookie) with its CSRFPreventionToken header on every non-GET request.
+/// </summary>
+internal sealed partial class TokenAuthenticator(SimulatedCluster cluster, PveRelease release, TicketAuthority tickets)
 {
     /// <summary>Throws PVE's 401, whose text travels only in the reason phrase.</summary>
     public ApiToken Authenticate(HttpRequest request)
@@ -15,9 +18,7 @@ internal sealed partial class TokenAuthenticator(SimulatedCluster cluster, PveRe
         var match = TokenHeaderPattern().Match(header);
         if (!match.Success)
         {
-            // Without a token PVE looks for a ticket; the simulator issues none, so any ticket sent is invalid.
-            var sentTicket = request.Cookies.ContainsKey("PVEAuthCookie") || header.Contains("PVEAuthCookie", StringComparison.Ordinal);
-            throw sentTicket ? Failure("permission denied - invalid PVE ticket") : PveApiException.Unauthorized("No ticket");
+            return AuthenticateTicket(request, header);
         }
 
         var value = Uri.UnescapeDataString(match.Groups[1].Value.Trim());
@@ -49,6 +50,40 @@ internal sealed partial class TokenAuthenticator(SimulatedCluster cluster, PveRe
 
         return token;
     }
+
+    private ApiToken AuthenticateTicket(HttpRequest request, string authorization)
+    {
+        // pveproxy reads the cookie first, then "Authorization: PVEAuthCookie=<ticket>"; the value is URI-unescaped.
+        var sent = CookieValue(request.Headers.Cookie.ToString()) ?? CookieValue(authorization);
+        if (sent is null)
+        {
+            throw PveApiException.Unauthorized("No ticket");
+        }
+
+        var userId = tickets.VerifyTicket(Uri.UnescapeDataString(sent)) ?? throw Failure("permission denied - invalid PVE ticket");
+        if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method)
+            && !tickets.VerifyCsrfToken(request.Headers["CSRFPreventionToken"].ToString(), userId))
+        {
+            throw PveApiException.Unauthorized("Permission denied - invalid csrf token");
+        }
+
+        var user = cluster.FindUser(userId);
+        if (user is null && userId != "root@pam")
+        {
+            throw Failure($"no such user ('{userId}')");
+        }
+
+        return new ApiToken(userId, "", user?.Privileges) { IsTicketUser = true };
+    }
+
+    private static string? CookieValue(string header)
+    {
+        var match = TicketCookiePattern().Match(header);
+        return match.Success ? match.Groups[1].Value : null;
+    }
+
+    [GeneratedRegex(@"(?:^|\s|;)PVEAuthCookie=([^;]*)")]
+    private static partial Regex TicketCookiePattern();
 
     // Before pve-manager 9.1.5 the raw cause was sent; since then every failure reads the same.
     private PveApiException Failure(string cause) =>

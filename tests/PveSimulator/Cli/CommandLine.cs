@@ -43,7 +43,7 @@ internal sealed record CommandLine
           --workers N              pvedaemon workers per node (default 3)
           --max-parallel-tasks N   worker tasks running at once per node; more wait in line (default 0 = no limit)
           --storage-allocation-ms N  how long one volume allocation holds its storage's lock (default 0)
-          --unauthorized-delay-ms N  delay before each 401 (default 0; real PVE: 3000)
+          --unauthorized-delay-ms N  delay before each 401 (default 3000, as PVE)
           --info-file PATH         write {url, tokenId, tokenSecret, fingerprint, certificatePem} as JSON
           --log-requests           print one line per request
           --help                   this text

@@ -17,8 +17,9 @@ internal sealed class SimTask(string upid, string node, int pid, long processSta
     /// <summary>The full token id that created the task, e.g. "root@pam!sim".</summary>
     public string CreatorTokenId { get; } = creatorTokenId;
     /// <summary>Task status reports the owning user here, and the token name separately as "tokenid".</summary>
-    public string UserId => CreatorTokenId[..CreatorTokenId.IndexOf('!')];
-    public string TokenName => CreatorTokenId[(CreatorTokenId.IndexOf('!') + 1)..];
+    // A ticket-authenticated user starts tasks too: its id has no "!token" part.
+    public string UserId => CreatorTokenId.Contains('!') ? CreatorTokenId[..CreatorTokenId.IndexOf('!')] : CreatorTokenId;
+    public string TokenName => CreatorTokenId.Contains('!') ? CreatorTokenId[(CreatorTokenId.IndexOf('!') + 1)..] : "";
 
     public bool IsRunning
     {

@@ -24,6 +24,9 @@ internal sealed record ContainerFacts
     /// <summary>The resource is being deleted: its deletionPolicy decides, and the planner's last step releases the finalizer.</summary>
     public bool Deleting { get; init; }
 
+    /// <summary>Why the provider refuses this resource's namespace (spec.allowedNamespaces); null when it admits it.</summary>
+    public string? TenancyRefusal { get; init; }
+
     /// <summary>Another LxcContainer ("namespace/name") that holds this provider's VMID: this one must not touch it.</summary>
     public string? ClaimHolder { get; init; }
 

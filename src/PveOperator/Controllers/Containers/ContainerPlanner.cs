@@ -19,6 +19,14 @@ internal static class ContainerPlanner
             return new ContainerStep.Finish(null);
         }
 
+        if (f.TenancyRefusal is { } refusal)
+        {
+            // Before any PVE request, and nothing of the provider stays in status; on the way out it may not stop anything either.
+            return f.Deleting
+                ? new ContainerStep.Finish(null)
+                : new ContainerStep.Report(ContainerOutcome.Stalled(Reasons.ProviderNotAllowed, refusal), s.ResyncInterval) { ForgetsObserved = true };
+        }
+
         if (f.ClaimHolder is { } holder)
         {
             return f.Deleting

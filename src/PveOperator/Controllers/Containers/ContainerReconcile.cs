@@ -43,6 +43,19 @@ internal sealed class ContainerReconcile(V1Alpha1LxcContainer container, LxcCont
         }
     }
 
+    /// <summary>Keeps only the conditions: a resource its provider refuses must not show anything of that provider.</summary>
+    public void ForgetObserved()
+    {
+        Status.Node = null;
+        Status.State = null;
+        Status.Running = null;
+        Status.Hostname = null;
+        Status.IpAddresses = null;
+        Status.Interfaces = null;
+        Status.Operation = null;
+        Status.PendingTask = null;
+    }
+
     public void Ready(string reason, string message)
     {
         Status.Conditions = ConditionList.Set(Status.Conditions, ConditionTypes.Ready, "True", reason, message, Generation, Now.UtcDateTime);

@@ -45,6 +45,9 @@ internal abstract record ContainerStep
     {
         /// <summary>Give back the action slot although the task still runs (it has outlived the slot hold limit).</summary>
         public bool ReleasesSlot { get; init; }
+
+        /// <summary>Drop everything observed in PVE from the status (node, state, addresses, operation).</summary>
+        public bool ForgetsObserved { get; init; }
     }
 
     /// <summary>Leave the status exactly as it is (not even observedGeneration moves) and come back later.</summary>

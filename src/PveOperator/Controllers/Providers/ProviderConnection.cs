@@ -51,6 +51,11 @@ internal sealed class ProviderConnection(
 
     public bool IsReady => health.Ready;
 
+    /// <summary>When PVE was last asked which privileges the credentials hold, and what it said was missing.</summary>
+    public DateTimeOffset? PrivilegesCheckedAt { get; set; }
+
+    public IReadOnlyList<RequiredPrivileges.Need>? MissingPrivileges { get; set; }
+
     /// <summary>Syncs of a connected provider that failed in a row (reset by a successful sync).</summary>
     public int FailedSyncsInARow { get; set; }
 

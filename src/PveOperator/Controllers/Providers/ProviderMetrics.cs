@@ -7,6 +7,7 @@ namespace PveOperator.Controllers;
 internal sealed class ProviderMetrics(CollectorRegistry registry)
 {
     private static readonly string[] KnownStates = ["running", "stopped"];
+    private const string OtherState = "other";
 
     private readonly Gauge containers = Metrics.WithCustomRegistry(registry).CreateGauge(
         "pve_containers", "LXC containers in the provider's PVE cluster by state, from the latest /cluster/resources.",
@@ -14,8 +15,11 @@ internal sealed class ProviderMetrics(CollectorRegistry registry)
 
     public void Record(string provider, PveClusterSnapshot snapshot)
     {
-        var counts = snapshot.All.GroupBy(c => c.Status).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-        foreach (var state in KnownStates.Union(counts.Keys))
+        // The state comes from PVE: anything but the known ones counts as "other", so a broken or hostile endpoint
+        // cannot mint label values without bound.
+        var counts = snapshot.All.GroupBy(c => KnownStates.Contains(c.Status, StringComparer.Ordinal) ? c.Status : OtherState)
+            .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        foreach (var state in KnownStates.Append(OtherState))
         {
             containers.WithLabels(provider, state).Set(counts.GetValueOrDefault(state));
         }

@@ -36,6 +36,9 @@ public sealed class PveApiException(PveErrorKind kind, string message, Exception
     /// <summary>No answer came within the time allowed.</summary>
     public bool IsTimeout { get; init; }
 
+    /// <summary>A password login that PVE answered with NeedTFA: the user has a second factor the operator cannot give.</summary>
+    public bool NeedsSecondFactor { get; init; }
+
     /// <summary>For <see cref="PveErrorKind.Forbidden"/>: the ACL path PVE checked, e.g. /vms/100.</summary>
     public string? PermissionPath { get; init; }
 

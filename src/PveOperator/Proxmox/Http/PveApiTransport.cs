@@ -13,7 +13,7 @@ using Polly.Timeout;
 namespace PveOperator.Proxmox;
 
 /// <summary>
-/// Sends API calls: one HttpClient per provider, token header, in-flight caps, a per-attempt timeout, retries for
+/// Sends API calls: one HttpClient per provider, token header or login ticket (with its CSRF token on writes), in-flight caps, a per-attempt timeout, retries for
 /// reads only, and every failure turned into a <see cref="PveApiException"/> whose text is built here from safe parts.
 /// </summary>
 internal sealed class PveApiTransport : IDisposable
@@ -30,6 +30,10 @@ internal sealed class PveApiTransport : IDisposable
     private readonly PveMetrics metrics;
     private readonly ResiliencePipeline readRetries;
     private readonly ResiliencePipeline attemptTimeout;
+    private readonly PveTicketSession? tickets;
+
+    /// <summary>After a refused login, further logins wait this long (PVE delays every failure by 3 s).</summary>
+    internal static readonly TimeSpan FailedLoginHold = TimeSpan.FromSeconds(10);
 
     /// <param name="handlerForTests">Replaces the real socket handler (and with it TLS); tests only.</param>
     public PveApiTransport(PveClientSettings settings, ILogger logger, HttpMessageHandler? handlerForTests = null, PveMetrics? metrics = null)
@@ -56,8 +60,15 @@ internal sealed class PveApiTransport : IDisposable
         flurlClient.Settings.Timeout = null;
         flurlClient.Settings.AllowedHttpStatusRange = "*";
         flurlClient.Settings.Redirects.Enabled = false;
-        // The only place the secret is read. Flurl's texts (call descriptions, exceptions) show method and URL, not headers.
-        flurlClient.Headers.Add("Authorization", $"PVEAPIToken={settings.TokenId}={settings.Secret.Reveal()}");
+        if (settings.UsesPassword)
+        {
+            tickets = new PveTicketSession(settings.TicketRenewAfter, FailedLoginHold, LoginAsync);
+        }
+        else
+        {
+            // One of the two places the secret is read. Flurl's texts (call descriptions, exceptions) show method and URL, not headers.
+            flurlClient.Headers.Add("Authorization", $"PVEAPIToken={settings.TokenId}={settings.Secret.Reveal()}");
+        }
 
         readRetries = settings.MaxRetries == 0
             ? ResiliencePipeline.Empty
@@ -112,11 +123,88 @@ internal sealed class PveApiTransport : IDisposable
 
     public void Dispose()
     {
+        tickets?.Dispose();
         flurlClient.Dispose();
         httpClient.Dispose();
     }
 
     private async ValueTask<string> AttemptAsync(PveApiRequest request, CancellationToken cancellationToken)
+    {
+        if (tickets is null)
+        {
+            return await AttemptWithSlotAsync(request, null, cancellationToken).ConfigureAwait(false);
+        }
+
+        var ticket = await tickets.GetAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await AttemptWithSlotAsync(request, ticket, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PveApiException refused) when (refused.Kind == PveErrorKind.Unauthorized)
+        {
+            // A ticket PVE no longer takes (its key rotated, a node restored, a clock jump): log in once more. A 401
+            // means PVE did not look at the request, so even a write is safe to send again.
+            PveClientLog.TicketRefused(logger, request.Method.Method, request.Path);
+            tickets.Invalidate(ticket);
+            var fresh = await tickets.GetAsync(cancellationToken).ConfigureAwait(false);
+            return await AttemptWithSlotAsync(request, fresh, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Logs in: renews <paramref name="currentTicket"/> when there is one, else (or when that fails) uses the password.</summary>
+    private async Task<PveTicket> LoginAsync(string? currentTicket, CancellationToken cancellationToken)
+    {
+        if (currentTicket is not null)
+        {
+            try
+            {
+                return await RequestTicketAsync(currentTicket, cancellationToken).ConfigureAwait(false);
+            }
+            catch (PveApiException expired) when (expired.Kind == PveErrorKind.Unauthorized)
+            {
+                PveClientLog.RenewalRefused(logger);
+            }
+        }
+
+        // The other place the secret (here the password) is read; it travels only in the form body.
+        return await RequestTicketAsync(settings.Secret.Reveal(), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<PveTicket> RequestTicketAsync(string password, CancellationToken cancellationToken)
+    {
+        var request = PveApiRequest.Post([new("username", settings.Username!), new("password", password)], "access", "ticket");
+        var body = await AttemptWithSlotAsync(request, null, cancellationToken).ConfigureAwait(false);
+        PveTicketResponse? answer;
+        try
+        {
+            answer = PveJson.DecodeData<PveTicketResponse>(body);
+        }
+        catch (JsonException ex)
+        {
+            throw new PveApiException(PveErrorKind.Other, $"{request}: unreadable answer ({ex.Message})", ex) { Method = "POST", Path = request.Path };
+        }
+
+        if (answer?.NeedTfa == 1)
+        {
+            throw new PveApiException(PveErrorKind.Unauthorized,
+                $"{request}: PVE asks user {settings.Username} for a second factor (NeedTFA), which the operator cannot give; " +
+                "use an API token (spec.tokenId and spec.secretRef) or a user without two-factor authentication")
+            {
+                Method = "POST",
+                Path = request.Path,
+                NeedsSecondFactor = true,
+            };
+        }
+
+        if (string.IsNullOrEmpty(answer?.Ticket) || string.IsNullOrEmpty(answer.CsrfPreventionToken))
+        {
+            throw new PveApiException(PveErrorKind.Other, $"{request}: the answer holds no ticket") { Method = "POST", Path = request.Path };
+        }
+
+        return new PveTicket(answer.Ticket, answer.CsrfPreventionToken, Stopwatch.GetTimestamp());
+    }
+
+    private async ValueTask<string> AttemptWithSlotAsync(PveApiRequest request, PveTicket? ticket, CancellationToken cancellationToken)
     {
         // The slot is taken outside the timeout: queueing behind our own requests is not the server being slow.
         using var slot = await limiter.AcquireAsync(request.Node, cancellationToken).ConfigureAwait(false);
@@ -124,8 +212,8 @@ internal sealed class PveApiTransport : IDisposable
         try
         {
             return await attemptTimeout.ExecuteAsync(
-                static (state, token) => state.self.SendOnceAsync(state.request, token),
-                (self: this, request),
+                static (state, token) => state.self.SendOnceAsync(state.request, state.ticket, token),
+                (self: this, request, ticket),
                 cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutRejectedException ex)
@@ -144,7 +232,7 @@ internal sealed class PveApiTransport : IDisposable
         }
     }
 
-    private async ValueTask<string> SendOnceAsync(PveApiRequest request, CancellationToken token)
+    private async ValueTask<string> SendOnceAsync(PveApiRequest request, PveTicket? ticket, CancellationToken token)
     {
         var started = Stopwatch.GetTimestamp();
         PveClientLog.Sending(logger, request.Method.Method, request.Path);
@@ -155,10 +243,11 @@ internal sealed class PveApiTransport : IDisposable
             // A write always carries a body, even an empty form: SocketsHttpHandler may silently resend a request on
             // a reused connection that died before answering, but never one whose content it started to send.
             using var content = request.IsRead ? null : new FormUrlEncodedContent(request.Form);
-            response = await BuildRequest(request)
-                .SendAsync(request.Method, content, HttpCompletionOption.ResponseContentRead, token)
+            // Headers first: the body is read with a cap, so a hostile or broken endpoint cannot fill the memory.
+            response = await BuildRequest(request, ticket)
+                .SendAsync(request.Method, content, HttpCompletionOption.ResponseHeadersRead, token)
                 .ConfigureAwait(false);
-            body = await response.GetStringAsync().ConfigureAwait(false);
+            body = await ReadBodyCappedAsync(request, response.ResponseMessage, token).ConfigureAwait(false);
         }
         catch (Exception) when (token.IsCancellationRequested)
         {
@@ -187,9 +276,54 @@ internal sealed class PveApiTransport : IDisposable
         }
     }
 
-    private IFlurlRequest BuildRequest(PveApiRequest request)
+    private async Task<string> ReadBodyCappedAsync(PveApiRequest request, HttpResponseMessage response, CancellationToken token)
+    {
+        var limit = settings.MaxResponseBytes;
+        if (response.Content.Headers.ContentLength is { } declared && declared > limit)
+        {
+            response.Dispose();
+            throw TooLarge(request, limit);
+        }
+
+        await using var stream = await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, token).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                response.Dispose();
+                throw TooLarge(request, limit);
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    private static PveApiException TooLarge(PveApiRequest request, long limit) =>
+        new(PveErrorKind.Other, $"{request}: the answer is larger than {limit / (1024 * 1024)} MiB and was refused unread")
+        {
+            Method = request.Method.Method,
+            Path = request.Path,
+            OutcomeUnknown = !request.IsRead,
+        };
+
+    private IFlurlRequest BuildRequest(PveApiRequest request, PveTicket? ticket)
     {
         var flurlRequest = flurlClient.Request();
+        if (ticket is not null)
+        {
+            // pveproxy URI-unescapes the cookie; the CSRF token is needed on every request but GET.
+            flurlRequest.WithHeader("Cookie", $"PVEAuthCookie={Uri.EscapeDataString(ticket.Ticket)}");
+            if (!request.IsRead)
+            {
+                flurlRequest.WithHeader("CSRFPreventionToken", ticket.CsrfToken);
+            }
+        }
+
         foreach (var segment in request.Segments)
         {
             // Fully encoded: a UPID holds ':', '@' and '!' (the PVE GUI encodes it the same way).

@@ -24,4 +24,10 @@ internal static partial class PveClientLog
 
     [LoggerMessage(EventId = 6, Level = LogLevel.Debug, Message = "PVE {Url}: /interfaces is not implemented (PVE before 8.1); reading addresses from the config from now on")]
     public static partial void InterfacesNotImplemented(ILogger logger, Uri url);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "PVE {Method} {Path}: the login ticket was refused; logging in again")]
+    public static partial void TicketRefused(ILogger logger, string method, string path);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Information, Message = "PVE: renewing the login ticket was refused; logging in with the password")]
+    public static partial void RenewalRefused(ILogger logger);
 }

@@ -60,5 +60,7 @@ public static class PveJson
 [JsonSerializable(typeof(PveEnvelope<List<PveStorageVolume>>))]
 [JsonSerializable(typeof(PveEnvelope<List<PvePendingEntry>>))]
 [JsonSerializable(typeof(PveEnvelope<Dictionary<string, JsonElement>>))]
+[JsonSerializable(typeof(PveEnvelope<PveTicketResponse>))]
+[JsonSerializable(typeof(PveEnvelope<Dictionary<string, Dictionary<string, JsonElement>>>))]
 [JsonSerializable(typeof(PveErrorBody))]
 internal sealed partial class PveJsonContext : JsonSerializerContext;

@@ -66,6 +66,17 @@ internal static class ListWatches
                 timeoutSeconds: request.TimeoutSeconds, watch: request.Watch, cancellationToken: cancellationToken));
     }
 
+    /// <summary>Namespaces (cluster-scoped).</summary>
+    public static IListWatch<V1Namespace> Namespaces(IKubernetes client, string? labelSelector = null)
+    {
+        var core = client.CoreV1;
+        return new KubernetesListWatch<V1Namespace, V1NamespaceList>((request, cancellationToken) =>
+            core.ListNamespaceWithHttpMessagesAsync(
+                allowWatchBookmarks: request.AllowWatchBookmarks, continueParameter: request.Continue,
+                labelSelector: labelSelector, limit: request.Limit, resourceVersion: request.ResourceVersion,
+                timeoutSeconds: request.TimeoutSeconds, watch: request.Watch, cancellationToken: cancellationToken));
+    }
+
     /// <summary>ConfigMaps in <paramref name="namespace"/>, or in every namespace when it is null.</summary>
     public static IListWatch<V1ConfigMap> ConfigMaps(IKubernetes client, string? @namespace = null, string? labelSelector = null)
     {

@@ -103,13 +103,24 @@ internal sealed class WorkQueue<T> : IDisposable
         }
     }
 
-    /// <summary>Adds the item once the delay has passed; a zero or negative delay adds it now.</summary>
+    /// <summary>
+    /// The longest delay <see cref="AddAfter"/> waits: timers refuse more than about 49.7 days, and nothing the
+    /// operator schedules should wait longer than a day anyway.
+    /// </summary>
+    public static readonly TimeSpan MaxDelay = TimeSpan.FromDays(7);
+
+    /// <summary>Adds the item once the delay (at most <see cref="MaxDelay"/>) has passed; a zero or negative delay adds it now.</summary>
     public void AddAfter(T item, TimeSpan delay)
     {
         if (delay <= TimeSpan.Zero)
         {
             Add(item);
             return;
+        }
+
+        if (delay > MaxDelay)
+        {
+            delay = MaxDelay;
         }
 
         lock (gate)
@@ -130,9 +141,10 @@ internal sealed class WorkQueue<T> : IDisposable
                 existing.Timer.Dispose();
             }
 
+            // The timer first: should it throw, no half-made entry may stay behind to swallow every later AddAfter.
             var pending = new PendingAdd(readyAt);
-            pendingAdds[item] = pending;
             pending.Timer = timeProvider.CreateTimer(_ => AddWhenDue(item, pending), null, delay, Timeout.InfiniteTimeSpan);
+            pendingAdds[item] = pending;
         }
     }
 
