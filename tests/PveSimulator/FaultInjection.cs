@@ -7,12 +7,12 @@ public sealed class FaultInjection
 {
     private const string ApiPrefix = "/api2/json";
 
-    private readonly Lock _gate = new();
-    private readonly List<ErrorRateRule> _rules = [];
-    private Random _random = new();
-    private TimeSpan _addedLatency;
-    private double _dropConnectionRate;
-    private bool _forgetTasks;
+    private readonly Lock gate = new();
+    private readonly List<ErrorRateRule> rules = [];
+    private Random random = new();
+    private TimeSpan addedLatency;
+    private double dropConnectionRate;
+    private bool forgetTasks;
 
     /// <summary>Fails this share (0..1) of matching requests with the status (500, 595 or 596). Method null = any, template null = any.</summary>
     /// <remarks>Template as in <see cref="RequestCounters"/>, e.g. "/nodes/{node}/lxc/{vmid}/status/current". A rate of 0 removes the rule.</remarks>
@@ -29,12 +29,12 @@ public sealed class FaultInjection
 
         var normalizedMethod = string.IsNullOrEmpty(method) ? null : method.ToUpperInvariant();
         var normalizedTemplate = NormalizeTemplate(template);
-        lock (_gate)
+        lock (gate)
         {
-            _rules.RemoveAll(r => r.Method == normalizedMethod && r.Template == normalizedTemplate);
+            rules.RemoveAll(r => r.Method == normalizedMethod && r.Template == normalizedTemplate);
             if (rate > 0)
             {
-                _rules.Add(new ErrorRateRule(normalizedMethod, normalizedTemplate, rate, statusCode, reasonPhrase ?? DefaultReasonPhrase(statusCode)));
+                rules.Add(new ErrorRateRule(normalizedMethod, normalizedTemplate, rate, statusCode, reasonPhrase ?? DefaultReasonPhrase(statusCode)));
             }
         }
     }
@@ -43,8 +43,8 @@ public sealed class FaultInjection
     /// <remarks>On daemon endpoints the latency is spent holding one of the node's workers, like a slow pvedaemon.</remarks>
     public TimeSpan AddedLatency
     {
-        get { lock (_gate) { return _addedLatency; } }
-        set { lock (_gate) { _addedLatency = value; } }
+        get { lock (gate) { return addedLatency; } }
+        set { lock (gate) { addedLatency = value; } }
     }
 
     /// <summary>
@@ -53,63 +53,63 @@ public sealed class FaultInjection
     /// </summary>
     public bool ForgetTasks
     {
-        get { lock (_gate) { return _forgetTasks; } }
-        set { lock (_gate) { _forgetTasks = value; } }
+        get { lock (gate) { return forgetTasks; } }
+        set { lock (gate) { forgetTasks = value; } }
     }
 
     /// <summary>Share (0..1) of requests whose connection is dropped without an answer.</summary>
     public double DropConnectionRate
     {
-        get { lock (_gate) { return _dropConnectionRate; } }
-        set { lock (_gate) { _dropConnectionRate = Math.Clamp(value, 0.0, 1.0); } }
+        get { lock (gate) { return dropConnectionRate; } }
+        set { lock (gate) { dropConnectionRate = Math.Clamp(value, 0.0, 1.0); } }
     }
 
     public void Clear()
     {
-        lock (_gate)
+        lock (gate)
         {
-            _rules.Clear();
-            _addedLatency = TimeSpan.Zero;
-            _dropConnectionRate = 0;
-            _forgetTasks = false;
+            rules.Clear();
+            addedLatency = TimeSpan.Zero;
+            dropConnectionRate = 0;
+            forgetTasks = false;
         }
     }
 
     /// <summary>Makes the random draws repeatable.</summary>
     public void UseSeed(int seed)
     {
-        lock (_gate)
+        lock (gate)
         {
-            _random = new Random(seed);
+            this.random = new Random(seed);
         }
     }
 
     internal IReadOnlyList<ErrorRateRule> Rules()
     {
-        lock (_gate)
+        lock (gate)
         {
-            return _rules.ToArray();
+            return rules.ToArray();
         }
     }
 
     internal bool ShouldDropConnection()
     {
-        lock (_gate)
+        lock (gate)
         {
-            return _dropConnectionRate > 0 && _random.NextDouble() < _dropConnectionRate;
+            return dropConnectionRate > 0 && this.random.NextDouble() < dropConnectionRate;
         }
     }
 
     /// <summary>The error to inject for this request, if any; the most specific matching rule decides.</summary>
     internal ErrorRateRule? PickError(string method, string template)
     {
-        lock (_gate)
+        lock (gate)
         {
-            var rule = _rules
+            var rule = rules
                 .Where(r => (r.Method is null || r.Method == method) && (r.Template is null || r.Template == template))
                 .OrderByDescending(r => r.Specificity)
                 .FirstOrDefault();
-            return rule is not null && _random.NextDouble() < rule.Rate ? rule : null;
+            return rule is not null && this.random.NextDouble() < rule.Rate ? rule : null;
         }
     }
 

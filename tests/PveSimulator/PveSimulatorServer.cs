@@ -22,11 +22,11 @@ public sealed class PveSimulatorServer : IAsyncDisposable
     private const string ServerHeader = "pve-api-daemon/3.0";
     private static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(2);
 
-    private readonly WebApplication _app;
-    private readonly SimulatorCertificate _certificate;
-    private readonly CancellationTokenSource _stopping;
-    private readonly ITimer? _resourcesRefresh;
-    private int _disposed;
+    private readonly WebApplication app;
+    private readonly SimulatorCertificate certificate;
+    private readonly CancellationTokenSource stopping;
+    private readonly ITimer? resourcesRefresh;
+    private int disposed;
 
     private PveSimulatorServer(
         WebApplication app,
@@ -37,10 +37,10 @@ public sealed class PveSimulatorServer : IAsyncDisposable
         Uri baseUrl,
         string defaultTokenSecret)
     {
-        _app = app;
-        _certificate = certificate;
-        _stopping = stopping;
-        _resourcesRefresh = resourcesRefresh;
+        this.app = app;
+        this.certificate = certificate;
+        this.stopping = stopping;
+        this.resourcesRefresh = resourcesRefresh;
         Options = services.Options;
         Cluster = services.Cluster;
         Counters = services.Counters;
@@ -90,9 +90,9 @@ public sealed class PveSimulatorServer : IAsyncDisposable
     /// <summary>The Authorization header value for <see cref="DefaultTokenId"/>.</summary>
     public string DefaultAuthorizationHeader => $"PVEAPIToken={DefaultTokenId}={DefaultTokenSecret}";
     /// <summary>SHA-256 of the self-signed certificate, as PVE's GUI shows it: "AB:CD:...".</summary>
-    public string CertificateFingerprint => _certificate.Fingerprint;
+    public string CertificateFingerprint => this.certificate.Fingerprint;
     /// <summary>The self-signed certificate in PEM (usable as a CA bundle).</summary>
-    public string CertificatePem => _certificate.Pem;
+    public string CertificatePem => this.certificate.Pem;
     public SimulatorOptions Options { get; }
     public SimulatedCluster Cluster { get; }
     public RequestCounters Counters { get; }
@@ -102,25 +102,25 @@ public sealed class PveSimulatorServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        if (Interlocked.Exchange(ref disposed, 1) != 0)
         {
             return;
         }
 
-        await _stopping.CancelAsync();
-        if (_resourcesRefresh is not null)
+        await this.stopping.CancelAsync();
+        if (this.resourcesRefresh is not null)
         {
-            await _resourcesRefresh.DisposeAsync();
+            await this.resourcesRefresh.DisposeAsync();
         }
 
         using (var grace = new CancellationTokenSource(ShutdownGrace))
         {
-            await _app.StopAsync(grace.Token);
+            await this.app.StopAsync(grace.Token);
         }
 
-        await _app.DisposeAsync();
-        _certificate.Dispose();
-        _stopping.Dispose();
+        await this.app.DisposeAsync();
+        this.certificate.Dispose();
+        this.stopping.Dispose();
     }
 
     private static WebApplication BuildApplication(SimulatorOptions options, SimulatorCertificate certificate, SimulatorServices services)

@@ -10,12 +10,12 @@ namespace PveSimulator;
 /// </summary>
 public sealed class RequestCounters
 {
-    private readonly ConcurrentDictionary<string, long> _requests = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<(int Vmid, string Action), long> _powerActions = new();
-    private readonly ConcurrentDictionary<int, long> _containerRequests = new();
-    private readonly ConcurrentDictionary<(int Vmid, string Action), long> _faultedPowerActions = new();
-    private readonly ConcurrentDictionary<string, long> _tasks = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, NodeLoadGauge> _nodeLoad = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> requests = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(int Vmid, string Action), long> powerActions = new();
+    private readonly ConcurrentDictionary<int, long> containerRequests = new();
+    private readonly ConcurrentDictionary<(int Vmid, string Action), long> faultedPowerActions = new();
+    private readonly ConcurrentDictionary<string, long> tasks = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, NodeLoadGauge> nodeLoad = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Raised on the request's thread as soon as a power action (vmid, action) arrives, before it is served; lets a
@@ -23,71 +23,71 @@ public sealed class RequestCounters
     /// </summary>
     public event Action<int, string>? PowerActionReceived;
 
-    public long Get(string methodAndTemplate) => _requests.GetValueOrDefault(methodAndTemplate);
+    public long Get(string methodAndTemplate) => this.requests.GetValueOrDefault(methodAndTemplate);
 
-    public IReadOnlyDictionary<string, long> Snapshot() => new SortedDictionary<string, long>(_requests, StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, long> Snapshot() => new SortedDictionary<string, long>(this.requests, StringComparer.Ordinal);
 
     /// <summary>Requests whose path names this container (/nodes/{node}/lxc/{vmid}/...), of any kind.</summary>
-    public long ContainerRequests(int vmid) => _containerRequests.GetValueOrDefault(vmid);
+    public long ContainerRequests(int vmid) => containerRequests.GetValueOrDefault(vmid);
 
     /// <summary>Power actions received for one container, e.g. ("start", 101) → 1.</summary>
-    public long PowerActions(int vmid, string action) => _powerActions.GetValueOrDefault((vmid, action));
+    public long PowerActions(int vmid, string action) => powerActions.GetValueOrDefault((vmid, action));
 
     /// <summary>
     /// Power actions of <see cref="PowerActions"/> that PVE never acted on because an injected fault answered them, their
     /// connection was dropped, or their node was offline (595): a client was right to send those again.
     /// </summary>
-    public long FaultedPowerActions(int vmid, string action) => _faultedPowerActions.GetValueOrDefault((vmid, action));
+    public long FaultedPowerActions(int vmid, string action) => faultedPowerActions.GetValueOrDefault((vmid, action));
 
     /// <summary>Worker tasks started, by task type ("vzcreate", "vzclone", "vzstart", "resize", ...).</summary>
-    public long Tasks(string taskType) => _tasks.GetValueOrDefault(taskType);
+    public long Tasks(string taskType) => this.tasks.GetValueOrDefault(taskType);
 
-    public IReadOnlyDictionary<string, long> TaskSnapshot() => new SortedDictionary<string, long>(_tasks, StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, long> TaskSnapshot() => new SortedDictionary<string, long>(this.tasks, StringComparer.Ordinal);
 
     /// <summary>Highest number of requests in flight at once on one node's daemon endpoints.</summary>
     /// <remarks>Counts requests from arrival to answer, including those queued for a worker, so a client exceeding its own limit shows.</remarks>
-    public int MaxInFlightPerNode(string node) => _nodeLoad.TryGetValue(node, out var gauge) ? gauge.MaxArrived : 0;
+    public int MaxInFlightPerNode(string node) => nodeLoad.TryGetValue(node, out var gauge) ? gauge.MaxArrived : 0;
 
     /// <summary>Highest number of one node's daemon requests being served at once (never above DaemonWorkersPerNode).</summary>
-    public int MaxServingPerNode(string node) => _nodeLoad.TryGetValue(node, out var gauge) ? gauge.MaxServing : 0;
+    public int MaxServingPerNode(string node) => nodeLoad.TryGetValue(node, out var gauge) ? gauge.MaxServing : 0;
 
     /// <summary>Daemon requests of one node that arrived and are not answered yet.</summary>
-    public int InFlight(string node) => _nodeLoad.TryGetValue(node, out var gauge) ? gauge.Arrived : 0;
+    public int InFlight(string node) => nodeLoad.TryGetValue(node, out var gauge) ? gauge.Arrived : 0;
 
     /// <summary>Sum of all request counts.</summary>
-    public long Total => _requests.Values.Sum();
+    public long Total => this.requests.Values.Sum();
 
     public void Reset()
     {
-        _requests.Clear();
-        _powerActions.Clear();
-        _containerRequests.Clear();
-        _faultedPowerActions.Clear();
-        _tasks.Clear();
-        foreach (var gauge in _nodeLoad.Values)
+        this.requests.Clear();
+        powerActions.Clear();
+        containerRequests.Clear();
+        faultedPowerActions.Clear();
+        this.tasks.Clear();
+        foreach (var gauge in nodeLoad.Values)
         {
             gauge.ResetMaxima();
         }
     }
 
-    internal void CountRequest(string methodAndTemplate) => _requests.AddOrUpdate(methodAndTemplate, 1, (_, count) => count + 1);
+    internal void CountRequest(string methodAndTemplate) => this.requests.AddOrUpdate(methodAndTemplate, 1, (_, count) => count + 1);
 
-    internal void CountContainerRequest(int vmid) => _containerRequests.AddOrUpdate(vmid, 1, (_, count) => count + 1);
+    internal void CountContainerRequest(int vmid) => containerRequests.AddOrUpdate(vmid, 1, (_, count) => count + 1);
 
     internal void CountPowerAction(int vmid, string action)
     {
-        _powerActions.AddOrUpdate((vmid, action), 1, (_, count) => count + 1);
+        powerActions.AddOrUpdate((vmid, action), 1, (_, count) => count + 1);
         PowerActionReceived?.Invoke(vmid, action);
     }
 
-    internal void CountTask(string taskType) => _tasks.AddOrUpdate(taskType, 1, (_, count) => count + 1);
+    internal void CountTask(string taskType) => this.tasks.AddOrUpdate(taskType, 1, (_, count) => count + 1);
 
-    internal void CountFaultedPowerAction(int vmid, string action) => _faultedPowerActions.AddOrUpdate((vmid, action), 1, (_, count) => count + 1);
+    internal void CountFaultedPowerAction(int vmid, string action) => faultedPowerActions.AddOrUpdate((vmid, action), 1, (_, count) => count + 1);
 
-    internal IReadOnlyDictionary<(int Vmid, string Action), long> PowerActionSnapshot() => new Dictionary<(int, string), long>(_powerActions);
+    internal IReadOnlyDictionary<(int Vmid, string Action), long> PowerActionSnapshot() => new Dictionary<(int, string), long>(powerActions);
 
     internal IReadOnlyDictionary<string, (int MaxInFlight, int MaxServing)> NodeLoadSnapshot() =>
-        _nodeLoad.ToDictionary(pair => pair.Key, pair => (pair.Value.MaxArrived, pair.Value.MaxServing), StringComparer.Ordinal);
+        nodeLoad.ToDictionary(pair => pair.Key, pair => (pair.Value.MaxArrived, pair.Value.MaxServing), StringComparer.Ordinal);
 
     /// <summary>Marks a daemon request of the node as arrived until the returned scope is disposed.</summary>
     internal IDisposable TrackArrival(string node)
@@ -105,5 +105,5 @@ public sealed class RequestCounters
         return new ScopeExit(gauge.StopServing);
     }
 
-    private NodeLoadGauge Gauge(string node) => _nodeLoad.GetOrAdd(node, _ => new NodeLoadGauge());
+    private NodeLoadGauge Gauge(string node) => nodeLoad.GetOrAdd(node, _ => new NodeLoadGauge());
 }

@@ -13,9 +13,9 @@ public sealed class SimContainer
     // A CT without rootfs (only "lock: create" while the archive unpacks) reports 4 GiB, as vmstatus does.
     private const int MissingRootfsGb = 4;
 
-    private readonly NetKeysView _net;
-    private int _vmid;
-    private int _rootfsGbBeforeVmid = 8;
+    private readonly NetKeysView net;
+    private int vmid;
+    private int rootfsGbBeforeVmid = 8;
 
     public SimContainer()
     {
@@ -25,7 +25,7 @@ public sealed class SimContainer
             Config.Set(key, value);
         }
 
-        _net = new NetKeysView(Config);
+        net = new NetKeysView(Config);
     }
 
     private static readonly (string Key, string Value)[] DefaultKeys =
@@ -35,13 +35,13 @@ public sealed class SimContainer
 
     public required int Vmid
     {
-        get => _vmid;
+        get => this.vmid;
         init
         {
-            _vmid = value;
+            this.vmid = value;
             if (Config.Get("rootfs") is null)
             {
-                Config.Set("rootfs", RootfsValue(value, _rootfsGbBeforeVmid));
+                Config.Set("rootfs", RootfsValue(value, rootfsGbBeforeVmid));
             }
         }
     }
@@ -75,13 +75,13 @@ public sealed class SimContainer
     /// <summary>netN lines: key "net0" → "name=eth0,bridge=vmbr0,hwaddr=BC:24:11:00:00:01,ip=dhcp,ip6=auto".</summary>
     public IDictionary<string, string> Net
     {
-        get => _net;
+        get => net;
         init
         {
-            _net.Clear();
+            net.Clear();
             foreach (var (key, line) in value ?? new Dictionary<string, string>())
             {
-                _net[key] = line;
+                net[key] = line;
             }
         }
     }
@@ -117,9 +117,9 @@ public sealed class SimContainer
     {
         get
         {
-            if (_vmid == 0)
+            if (this.vmid == 0)
             {
-                return _rootfsGbBeforeVmid;
+                return rootfsGbBeforeVmid;
             }
 
             var bytes = Config.Get("rootfs") is { } rootfs ? ConfigKeys.ParseSize(ConfigKeys.Option(rootfs, "size")) : null;
@@ -127,14 +127,14 @@ public sealed class SimContainer
         }
         set
         {
-            if (_vmid == 0)
+            if (this.vmid == 0)
             {
-                _rootfsGbBeforeVmid = value;
+                rootfsGbBeforeVmid = value;
                 return;
             }
 
             var rootfs = Config.Get("rootfs");
-            Config.Set("rootfs", rootfs is null ? RootfsValue(_vmid, value) : ConfigKeys.WithOption(rootfs, "size", $"{value}G"));
+            Config.Set("rootfs", rootfs is null ? RootfsValue(this.vmid, value) : ConfigKeys.WithOption(rootfs, "size", $"{value}G"));
         }
     }
 

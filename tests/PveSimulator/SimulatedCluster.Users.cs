@@ -5,7 +5,7 @@ namespace PveSimulator;
 // Users with passwords and privilege-separated tokens: what ticket login and /access/permissions need.
 public sealed partial class SimulatedCluster
 {
-    private readonly Dictionary<string, SimUser> _users = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SimUser> users = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Adds or replaces a user who may log in with <paramref name="password"/>. Privileges null: Administrator on /
@@ -21,9 +21,9 @@ public sealed partial class SimulatedCluster
         }
 
         var granted = privileges is null ? null : new HashSet<string>(privileges, StringComparer.Ordinal);
-        lock (_gate)
+        lock (gate)
         {
-            _users[userId] = new SimUser(userId, password, granted, totpCode);
+            users[userId] = new SimUser(userId, password, granted, totpCode);
         }
     }
 
@@ -36,10 +36,10 @@ public sealed partial class SimulatedCluster
         ArgumentNullException.ThrowIfNull(privileges);
         var userId = tokenId.Contains('!', StringComparison.Ordinal) ? tokenId[..tokenId.IndexOf('!', StringComparison.Ordinal)] : tokenId;
         IReadOnlySet<string>? owner;
-        lock (_gate)
+        lock (gate)
         {
             owner = userId == "root@pam" ? null
-                : _users.TryGetValue(userId, out var user) ? user.Privileges
+                : users.TryGetValue(userId, out var user) ? user.Privileges
                 : throw new ArgumentException($"no user {userId}: add it first", nameof(tokenId));
         }
 
@@ -54,9 +54,9 @@ public sealed partial class SimulatedCluster
 
     internal SimUser? FindUser(string userId)
     {
-        lock (_gate)
+        lock (gate)
         {
-            if (_users.TryGetValue(userId, out var user))
+            if (users.TryGetValue(userId, out var user))
             {
                 return user;
             }

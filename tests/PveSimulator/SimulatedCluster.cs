@@ -9,14 +9,14 @@ public sealed partial class SimulatedCluster
     // Containers added while running count as up for this long, so their DHCP lease is already there.
     private static readonly TimeSpan SeededUptime = TimeSpan.FromHours(1);
 
-    private readonly Lock _gate = new();
-    private readonly TimeProvider _time;
-    private readonly List<SimNode> _nodes = [];
-    private readonly Dictionary<int, SimContainer> _containers = [];
-    private readonly Dictionary<string, ApiToken> _tokens = new(StringComparer.Ordinal);
-    private readonly Dictionary<int, ResourceSample> _resourceSamples = [];
-    private readonly Dictionary<string, SimStorage> _storages = new(StringComparer.Ordinal);
-    private DateTimeOffset _lastResourcesRefresh;
+    private readonly Lock gate = new();
+    private readonly TimeProvider time;
+    private readonly List<SimNode> nodes = [];
+    private readonly Dictionary<int, SimContainer> containers = [];
+    private readonly Dictionary<string, ApiToken> tokens = new(StringComparer.Ordinal);
+    private readonly Dictionary<int, ResourceSample> resourceSamples = [];
+    private readonly Dictionary<string, SimStorage> storages = new(StringComparer.Ordinal);
+    private DateTimeOffset lastResourcesRefresh;
 
     public SimulatedCluster() : this(TimeProvider.System)
     {
@@ -24,11 +24,11 @@ public sealed partial class SimulatedCluster
 
     internal SimulatedCluster(TimeProvider time)
     {
-        _time = time;
-        _lastResourcesRefresh = time.GetUtcNow();
+        this.time = time;
+        lastResourcesRefresh = time.GetUtcNow();
         foreach (var storage in SimStorage.Defaults)
         {
-            _storages[storage.Id] = storage;
+            storages[storage.Id] = storage;
         }
     }
 
@@ -41,26 +41,26 @@ public sealed partial class SimulatedCluster
             throw new ArgumentException($"'{storage.Id}' is not a valid PVE storage id", nameof(storage));
         }
 
-        lock (_gate)
+        lock (gate)
         {
-            _storages[storage.Id] = storage;
+            storages[storage.Id] = storage;
         }
     }
 
     public void RemoveStorage(string id)
     {
-        lock (_gate)
+        lock (gate)
         {
-            _storages.Remove(id);
+            storages.Remove(id);
         }
     }
 
     /// <summary>Removes every storage, e.g. before a scenario lists its own.</summary>
     public void ClearStorages()
     {
-        lock (_gate)
+        lock (gate)
         {
-            _storages.Clear();
+            storages.Clear();
         }
     }
 
@@ -68,18 +68,18 @@ public sealed partial class SimulatedCluster
     {
         get
         {
-            lock (_gate)
+            lock (gate)
             {
-                return _storages.Values.ToArray();
+                return storages.Values.ToArray();
             }
         }
     }
 
     public SimStorage? FindStorage(string id)
     {
-        lock (_gate)
+        lock (gate)
         {
-            return _storages.GetValueOrDefault(id);
+            return storages.GetValueOrDefault(id);
         }
     }
 
@@ -91,27 +91,27 @@ public sealed partial class SimulatedCluster
             throw new ArgumentException($"'{name}' is not a valid PVE node name", nameof(name));
         }
 
-        lock (_gate)
+        lock (gate)
         {
-            var index = _nodes.FindIndex(n => n.Name == name);
+            var index = nodes.FindIndex(n => n.Name == name);
             if (index >= 0)
             {
                 // Adding a known node again updates it: lets test setup be idempotent.
-                _nodes[index] = _nodes[index] with { Ip = ip, Online = online };
+                nodes[index] = nodes[index] with { Ip = ip, Online = online };
             }
             else
             {
-                _nodes.Add(new SimNode(name, ip, online, _nodes.Count + 1));
+                nodes.Add(new SimNode(name, ip, online, nodes.Count + 1));
             }
         }
     }
 
     public void SetNodeOnline(string name, bool online)
     {
-        lock (_gate)
+        lock (gate)
         {
             var index = IndexOfNode(name);
-            _nodes[index] = _nodes[index] with { Online = online };
+            nodes[index] = nodes[index] with { Online = online };
         }
     }
 
@@ -119,9 +119,9 @@ public sealed partial class SimulatedCluster
     {
         get
         {
-            lock (_gate)
+            lock (gate)
             {
-                return _nodes.Select(n => n.Name).ToArray();
+                return nodes.Select(n => n.Name).ToArray();
             }
         }
     }
@@ -138,20 +138,20 @@ public sealed partial class SimulatedCluster
             throw new ArgumentOutOfRangeException(nameof(container), container.Vmid, "PVE vmids range from 100 to 999999999");
         }
 
-        lock (_gate)
+        lock (gate)
         {
             IndexOfNode(container.Node);
             if (container.Running)
             {
-                container.StartedAt ??= _time.GetUtcNow() - SeededUptime;
+                container.StartedAt ??= this.time.GetUtcNow() - SeededUptime;
                 if (container.Pid == 0)
                 {
                     container.Pid = NewContainerPid();
                 }
             }
 
-            _containers[container.Vmid] = container;
-            _resourceSamples[container.Vmid] = Sample(container);
+            containers[container.Vmid] = container;
+            resourceSamples[container.Vmid] = Sample(container);
         }
     }
 
@@ -161,17 +161,17 @@ public sealed partial class SimulatedCluster
     /// </summary>
     internal bool TryAddNew(SimContainer container, out string? holderNode)
     {
-        lock (_gate)
+        lock (gate)
         {
             IndexOfNode(container.Node);
-            if (_containers.TryGetValue(container.Vmid, out var holder))
+            if (containers.TryGetValue(container.Vmid, out var holder))
             {
                 holderNode = holder.Node;
                 return false;
             }
 
             holderNode = null;
-            _containers[container.Vmid] = container;
+            containers[container.Vmid] = container;
             return true;
         }
     }
@@ -179,12 +179,12 @@ public sealed partial class SimulatedCluster
     /// <summary>Removes the CT only if it is still the given object (a failed create removes its own config, nothing else).</summary>
     internal void RemoveIfSame(SimContainer container)
     {
-        lock (_gate)
+        lock (gate)
         {
-            if (_containers.TryGetValue(container.Vmid, out var current) && ReferenceEquals(current, container))
+            if (containers.TryGetValue(container.Vmid, out var current) && ReferenceEquals(current, container))
             {
-                _containers.Remove(container.Vmid);
-                _resourceSamples.Remove(container.Vmid);
+                containers.Remove(container.Vmid);
+                resourceSamples.Remove(container.Vmid);
             }
         }
     }
@@ -192,17 +192,17 @@ public sealed partial class SimulatedCluster
     /// <summary>Runs a read or change of the live object under the cluster lock; null when the CT is gone.</summary>
     internal T? WithContainer<T>(int vmid, Func<SimContainer, T> use)
     {
-        lock (_gate)
+        lock (gate)
         {
-            return _containers.TryGetValue(vmid, out var container) ? use(container) : default;
+            return containers.TryGetValue(vmid, out var container) ? use(container) : default;
         }
     }
 
     public SimContainer? GetContainer(int vmid)
     {
-        lock (_gate)
+        lock (gate)
         {
-            return _containers.GetValueOrDefault(vmid);
+            return containers.GetValueOrDefault(vmid);
         }
     }
 
@@ -210,26 +210,26 @@ public sealed partial class SimulatedCluster
     {
         get
         {
-            lock (_gate)
+            lock (gate)
             {
-                return _containers.Values.OrderBy(c => c.Vmid).ToArray();
+                return containers.Values.OrderBy(c => c.Vmid).ToArray();
             }
         }
     }
 
     public void RemoveContainer(int vmid)
     {
-        lock (_gate)
+        lock (gate)
         {
-            _containers.Remove(vmid);
-            _resourceSamples.Remove(vmid);
+            containers.Remove(vmid);
+            resourceSamples.Remove(vmid);
         }
     }
 
     /// <summary>Changes the state behind the API's back (drift), as a user in the PVE GUI would.</summary>
     public void SetContainerStatus(int vmid, bool running)
     {
-        lock (_gate)
+        lock (gate)
         {
             var container = RequireContainer(vmid);
             if (container.Running == running)
@@ -244,7 +244,7 @@ public sealed partial class SimulatedCluster
     /// <summary>Moves a container to another node at once (as a finished migration).</summary>
     public void MigrateContainer(int vmid, string targetNode)
     {
-        lock (_gate)
+        lock (gate)
         {
             var container = RequireContainer(vmid);
             IndexOfNode(targetNode);
@@ -254,7 +254,7 @@ public sealed partial class SimulatedCluster
 
     public void SetLock(int vmid, string? lockName)
     {
-        lock (_gate)
+        lock (gate)
         {
             RequireContainer(vmid).Lock = string.IsNullOrEmpty(lockName) ? null : lockName;
         }
@@ -272,24 +272,24 @@ public sealed partial class SimulatedCluster
 
     public void RemoveToken(string tokenId)
     {
-        lock (_gate)
+        lock (gate)
         {
-            _tokens.Remove(tokenId);
+            tokens.Remove(tokenId);
         }
     }
 
     /// <summary>Takes a new /cluster/resources sample now instead of waiting for the refresh interval.</summary>
     public void RefreshResources()
     {
-        lock (_gate)
+        lock (gate)
         {
-            _resourceSamples.Clear();
-            foreach (var container in _containers.Values)
+            resourceSamples.Clear();
+            foreach (var container in containers.Values)
             {
-                _resourceSamples[container.Vmid] = Sample(container);
+                resourceSamples[container.Vmid] = Sample(container);
             }
 
-            _lastResourcesRefresh = _time.GetUtcNow();
+            lastResourcesRefresh = this.time.GetUtcNow();
         }
     }
 
@@ -298,80 +298,80 @@ public sealed partial class SimulatedCluster
     {
         get
         {
-            lock (_gate)
+            lock (gate)
             {
-                return _lastResourcesRefresh;
+                return lastResourcesRefresh;
             }
         }
     }
 
     internal IReadOnlyList<SimNode> Nodes()
     {
-        lock (_gate)
+        lock (gate)
         {
-            return _nodes.ToArray();
+            return nodes.ToArray();
         }
     }
 
     internal SimNode? FindNode(string name)
     {
-        lock (_gate)
+        lock (gate)
         {
-            return _nodes.Find(n => n.Name == name);
+            return nodes.Find(n => n.Name == name);
         }
     }
 
     internal ContainerView? ViewContainer(int vmid)
     {
-        lock (_gate)
+        lock (gate)
         {
-            return _containers.TryGetValue(vmid, out var container) ? View(container) : null;
+            return containers.TryGetValue(vmid, out var container) ? View(container) : null;
         }
     }
 
     internal IReadOnlyList<ContainerView> ViewContainers()
     {
-        lock (_gate)
+        lock (gate)
         {
-            return _containers.Values.OrderBy(c => c.Vmid).Select(View).ToArray();
+            return containers.Values.OrderBy(c => c.Vmid).Select(View).ToArray();
         }
     }
 
     /// <summary>The live guest list joined with the last RRD sample of each guest (null when none yet).</summary>
     internal IReadOnlyList<(ContainerView Live, ResourceSample? Sample)> ViewResources()
     {
-        lock (_gate)
+        lock (gate)
         {
-            return _containers.Values
+            return containers.Values
                 .OrderBy(c => c.Vmid)
-                .Select(c => (View(c), _resourceSamples.GetValueOrDefault(c.Vmid)))
+                .Select(c => (View(c), resourceSamples.GetValueOrDefault(c.Vmid)))
                 .ToArray();
         }
     }
 
     internal ApiToken? FindToken(string tokenId)
     {
-        lock (_gate)
+        lock (gate)
         {
-            return _tokens.GetValueOrDefault(tokenId);
+            return tokens.GetValueOrDefault(tokenId);
         }
     }
 
     /// <summary>Users the simulator knows: root@pam and every token owner.</summary>
     internal bool UserExists(string userId)
     {
-        lock (_gate)
+        lock (gate)
         {
-            return userId == "root@pam" || _users.ContainsKey(userId) || _tokens.Values.Any(t => t.UserId == userId);
+            return userId == "root@pam" || users.ContainsKey(userId) || tokens.Values.Any(t => t.UserId == userId);
         }
     }
 
     /// <summary>Applies a task's effect if the CT is still on the node the task ran on; false when its config is gone.</summary>
     internal bool TryChangeOnNode(int vmid, string node, Action<SimContainer> change)
     {
-        lock (_gate)
+        lock (gate)
         {
-            if (!_containers.TryGetValue(vmid, out var container) || container.Node != node)
+            if (!containers.TryGetValue(vmid, out var container) || container.Node != node)
             {
                 return false;
             }
@@ -384,9 +384,9 @@ public sealed partial class SimulatedCluster
     /// <summary>Applies a change wherever the CT is (the HA manager acts cluster-wide); false when it is gone.</summary>
     internal bool TryChange(int vmid, Action<SimContainer> change)
     {
-        lock (_gate)
+        lock (gate)
         {
-            if (!_containers.TryGetValue(vmid, out var container))
+            if (!containers.TryGetValue(vmid, out var container))
             {
                 return false;
             }
@@ -402,16 +402,16 @@ public sealed partial class SimulatedCluster
         // The post-stop hook and vm_start both apply what a running CT left pending.
         container.Config.ApplyPending();
         container.Running = running;
-        container.StartedAt = running ? _time.GetUtcNow() : null;
+        container.StartedAt = running ? this.time.GetUtcNow() : null;
         container.Pid = running ? NewContainerPid() : 0;
     }
 
-    private ContainerView View(SimContainer container) => ContainerView.From(container, _time.GetUtcNow() - SeededUptime);
+    private ContainerView View(SimContainer container) => ContainerView.From(container, this.time.GetUtcNow() - SeededUptime);
 
     private ResourceSample Sample(SimContainer container)
     {
         var view = View(container);
-        var uptime = view.StartedAt is { } started ? (long)(_time.GetUtcNow() - started).TotalSeconds : 0;
+        var uptime = view.StartedAt is { } started ? (long)(this.time.GetUtcNow() - started).TotalSeconds : 0;
         return new ResourceSample(
             view.Running,
             view.DisplayName,
@@ -430,20 +430,20 @@ public sealed partial class SimulatedCluster
             throw new ArgumentException($"'{tokenId}' is not a token id like user@realm!name", nameof(tokenId));
         }
 
-        lock (_gate)
+        lock (gate)
         {
-            _tokens[tokenId] = new ApiToken(tokenId, secret, privileges);
+            tokens[tokenId] = new ApiToken(tokenId, secret, privileges);
         }
     }
 
     private SimContainer RequireContainer(int vmid) =>
-        _containers.TryGetValue(vmid, out var container)
+        containers.TryGetValue(vmid, out var container)
             ? container
             : throw new KeyNotFoundException($"container {vmid} does not exist in the simulator");
 
     private int IndexOfNode(string name)
     {
-        var index = _nodes.FindIndex(n => n.Name == name);
+        var index = nodes.FindIndex(n => n.Name == name);
         return index >= 0 ? index : throw new KeyNotFoundException($"node '{name}' does not exist in the simulator");
     }
 

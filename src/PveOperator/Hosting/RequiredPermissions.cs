@@ -54,7 +54,7 @@ internal static class RequiredPermissions
         new(PermissionScope.SecretNamespace, "", "secrets", ["get", "list", "watch"]),
 
         // list/watch: the Namespace informer Hosting/OperatorHost builds (Runtime/ListWatches.Namespaces), whose labels the
-        // container reconciler's tenancy gate (Controllers/TenancyGate) matches against spec.allowedNamespaces.selector.
+        // container reconciler's tenancy gate (Controllers/Providers/TenancyGate) matches against spec.allowedNamespaces.selector.
         new(PermissionScope.Cluster, "", "namespaces", ["list", "watch"]),
 
         // Runtime/EventRecorder: create a new Event, patch its count/lastTimestamp when it repeats (aggregation).

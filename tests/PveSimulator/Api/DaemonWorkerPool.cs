@@ -9,11 +9,11 @@ namespace PveSimulator.Api;
 /// <remarks>The semaphores are never disposed: they hold no wait handle, and requests may still release them during shutdown.</remarks>
 internal sealed class DaemonWorkerPool(int workersPerNode)
 {
-    private readonly ConcurrentDictionary<string, SemaphoreSlim> _workers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> workers = new(StringComparer.Ordinal);
 
     public async Task<IDisposable> AcquireAsync(string node, CancellationToken cancellationToken)
     {
-        var semaphore = _workers.GetOrAdd(node, _ => new SemaphoreSlim(workersPerNode, workersPerNode));
+        var semaphore = this.workers.GetOrAdd(node, _ => new SemaphoreSlim(workersPerNode, workersPerNode));
         await semaphore.WaitAsync(cancellationToken);
         return new Model.ScopeExit(() => semaphore.Release());
     }

@@ -13,9 +13,9 @@ internal sealed partial class RequestParameters
 {
     private const string NotInSchema = "property is not defined in schema and the schema does not allow additional properties";
 
-    private readonly Dictionary<string, JsonNode?> _values;
+    private readonly Dictionary<string, JsonNode?> values;
 
-    private RequestParameters(Dictionary<string, JsonNode?> values) => _values = values;
+    private RequestParameters(Dictionary<string, JsonNode?> values) => this.values = values;
 
     public static RequestParameters Empty { get; } = new([]);
 
@@ -53,7 +53,7 @@ internal sealed partial class RequestParameters
     public void Validate(IReadOnlyList<ParameterSpec> specs, IReadOnlyCollection<string> pathParameters)
     {
         var errors = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, value) in _values)
+        foreach (var (name, value) in this.values)
         {
             if (pathParameters.Contains(name))
             {
@@ -75,19 +75,19 @@ internal sealed partial class RequestParameters
     }
 
     /// <summary>Every parameter's name, for handlers that take families of keys (netN, mpN).</summary>
-    public IEnumerable<string> Names => _values.Keys;
+    public IEnumerable<string> Names => this.values.Keys;
 
-    public string? GetString(string name) => _values.TryGetValue(name, out var value) ? Text(value) : null;
+    public string? GetString(string name) => this.values.TryGetValue(name, out var value) ? Text(value) : null;
 
     /// <summary>The value of a validated integer parameter.</summary>
     public long? GetInteger(string name) =>
-        _values.TryGetValue(name, out var value) && value is not null
+        this.values.TryGetValue(name, out var value) && value is not null
             ? long.Parse(Text(value), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture)
             : null;
 
     /// <summary>The value of a validated boolean parameter.</summary>
     public bool? GetBoolean(string name) =>
-        _values.TryGetValue(name, out var value) && value is not null
+        this.values.TryGetValue(name, out var value) && value is not null
             ? Text(value) is "1" or "true"
             : null;
 

@@ -13,95 +13,95 @@ internal sealed class ContainerConfig
     public const string PendingDeleteKey = "delete";
 
     // write_pct_config prints keys in Perl's default (ordinal) sort order.
-    private readonly SortedDictionary<string, string> _current = new(StringComparer.Ordinal);
-    private readonly SortedDictionary<string, string> _pending = new(StringComparer.Ordinal);
-    private readonly SortedSet<string> _pendingDeletes = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, string> current = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, string> pending = new(StringComparer.Ordinal);
+    private readonly SortedSet<string> pendingDeletes = new(StringComparer.Ordinal);
 
-    public IReadOnlyDictionary<string, string> Current => _current;
-    public IReadOnlyDictionary<string, string> Pending => _pending;
-    public IReadOnlySet<string> PendingDeletes => _pendingDeletes;
-    public bool HasPending => _pending.Count > 0 || _pendingDeletes.Count > 0;
+    public IReadOnlyDictionary<string, string> Current => this.current;
+    public IReadOnlyDictionary<string, string> Pending => this.pending;
+    public IReadOnlySet<string> PendingDeletes => pendingDeletes;
+    public bool HasPending => this.pending.Count > 0 || pendingDeletes.Count > 0;
 
-    public string? Get(string key) => _current.GetValueOrDefault(key);
+    public string? Get(string key) => this.current.GetValueOrDefault(key);
 
     /// <summary>Sets a key in the main section; null or "" removes it.</summary>
     public void Set(string key, string? value)
     {
         if (string.IsNullOrEmpty(value))
         {
-            _current.Remove(key);
+            this.current.Remove(key);
         }
         else
         {
-            _current[key] = value;
+            this.current[key] = value;
         }
     }
 
-    public void Remove(string key) => _current.Remove(key);
+    public void Remove(string key) => this.current.Remove(key);
 
     public void Clear()
     {
-        _current.Clear();
-        _pending.Clear();
-        _pendingDeletes.Clear();
+        this.current.Clear();
+        this.pending.Clear();
+        pendingDeletes.Clear();
     }
 
     /// <summary>Queues a value for the next start; one equal to the current value is dropped (cleanup_pending).</summary>
     public void SetPending(string key, string value)
     {
-        _pendingDeletes.Remove(key);
-        if (_current.TryGetValue(key, out var current) && current == value)
+        pendingDeletes.Remove(key);
+        if (this.current.TryGetValue(key, out var current) && current == value)
         {
-            _pending.Remove(key);
+            this.pending.Remove(key);
             return;
         }
 
-        _pending[key] = value;
+        this.pending[key] = value;
     }
 
     /// <summary>Queues a deletion for the next start; deleting a key that is not set is dropped.</summary>
     public void DeletePending(string key)
     {
-        _pending.Remove(key);
-        if (_current.ContainsKey(key))
+        this.pending.Remove(key);
+        if (this.current.ContainsKey(key))
         {
-            _pendingDeletes.Add(key);
+            pendingDeletes.Add(key);
         }
     }
 
     public void RevertPending(string key)
     {
-        _pending.Remove(key);
-        _pendingDeletes.Remove(key);
+        this.pending.Remove(key);
+        pendingDeletes.Remove(key);
     }
 
     /// <summary>vmconfig_apply_pending: what happens at stop and start.</summary>
     public void ApplyPending()
     {
-        foreach (var key in _pendingDeletes)
+        foreach (var key in pendingDeletes)
         {
-            _current.Remove(key);
+            this.current.Remove(key);
         }
 
-        foreach (var (key, value) in _pending)
+        foreach (var (key, value) in this.pending)
         {
-            _current[key] = value;
+            this.current[key] = value;
         }
 
-        _pending.Clear();
-        _pendingDeletes.Clear();
+        this.pending.Clear();
+        pendingDeletes.Clear();
     }
 
     /// <summary>The main section with pending values over it and pending deletions dropped (GET config's default).</summary>
     public IReadOnlyDictionary<string, string> Merged()
     {
-        var merged = new SortedDictionary<string, string>(_current, StringComparer.Ordinal);
-        foreach (var key in _pendingDeletes)
+        var merged = new SortedDictionary<string, string>(this.current, StringComparer.Ordinal);
+        foreach (var key in pendingDeletes)
         {
             merged.Remove(key);
         }
 
-        foreach (var (key, value) in _pending)
+        foreach (var (key, value) in this.pending)
         {
             merged[key] = value;
         }
@@ -112,17 +112,17 @@ internal sealed class ContainerConfig
     public ContainerConfig Clone()
     {
         var copy = new ContainerConfig();
-        foreach (var (key, value) in _current)
+        foreach (var (key, value) in this.current)
         {
-            copy._current[key] = value;
+            copy.current[key] = value;
         }
 
-        foreach (var (key, value) in _pending)
+        foreach (var (key, value) in this.pending)
         {
-            copy._pending[key] = value;
+            copy.pending[key] = value;
         }
 
-        copy._pendingDeletes.UnionWith(_pendingDeletes);
+        copy.pendingDeletes.UnionWith(pendingDeletes);
         return copy;
     }
 
@@ -130,13 +130,13 @@ internal sealed class ContainerConfig
     public string Render()
     {
         var text = new StringBuilder();
-        RenderSection(text, _current);
+        RenderSection(text, this.current);
         if (HasPending)
         {
-            var pending = new SortedDictionary<string, string>(_pending, StringComparer.Ordinal);
-            if (_pendingDeletes.Count > 0)
+            var pending = new SortedDictionary<string, string>(this.pending, StringComparer.Ordinal);
+            if (pendingDeletes.Count > 0)
             {
-                pending[PendingDeleteKey] = string.Join(',', _pendingDeletes);
+                pending[PendingDeleteKey] = string.Join(',', pendingDeletes);
             }
 
             text.Append("\n[pve:pending]\n");

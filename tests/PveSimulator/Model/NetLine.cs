@@ -3,9 +3,9 @@ namespace PveSimulator.Model;
 /// <summary>A parsed netN value: a comma-separated k=v list (PVE prints keys in no fixed order).</summary>
 internal sealed class NetLine
 {
-    private readonly Dictionary<string, string> _options;
+    private readonly Dictionary<string, string> options;
 
-    private NetLine(Dictionary<string, string> options) => _options = options;
+    private NetLine(Dictionary<string, string> options) => this.options = options;
 
     public static NetLine Parse(string value)
     {
@@ -22,5 +22,5 @@ internal sealed class NetLine
         return new NetLine(options);
     }
 
-    public string? this[string key] => _options.GetValueOrDefault(key);
+    public string? this[string key] => this.options.GetValueOrDefault(key);
 }

@@ -3,17 +3,17 @@ namespace PveSimulator.Model;
 /// <summary>Current and peak concurrency of one node's daemon requests.</summary>
 internal sealed class NodeLoadGauge
 {
-    private readonly Lock _gate = new();
-    private int _arrived;
-    private int _serving;
+    private readonly Lock gate = new();
+    private int arrived;
+    private int serving;
 
     public int Arrived
     {
         get
         {
-            lock (_gate)
+            lock (gate)
             {
-                return _arrived;
+                return arrived;
             }
         }
     }
@@ -23,45 +23,45 @@ internal sealed class NodeLoadGauge
 
     public void Arrive()
     {
-        lock (_gate)
+        lock (gate)
         {
-            _arrived++;
-            MaxArrived = Math.Max(MaxArrived, _arrived);
+            arrived++;
+            MaxArrived = Math.Max(MaxArrived, arrived);
         }
     }
 
     public void Leave()
     {
-        lock (_gate)
+        lock (gate)
         {
-            _arrived--;
+            arrived--;
         }
     }
 
     public void StartServing()
     {
-        lock (_gate)
+        lock (gate)
         {
-            _serving++;
-            MaxServing = Math.Max(MaxServing, _serving);
+            serving++;
+            MaxServing = Math.Max(MaxServing, serving);
         }
     }
 
     public void StopServing()
     {
-        lock (_gate)
+        lock (gate)
         {
-            _serving--;
+            serving--;
         }
     }
 
     /// <summary>Peaks restart from what is in flight now, so a reset in the middle of a load does not read zero.</summary>
     public void ResetMaxima()
     {
-        lock (_gate)
+        lock (gate)
         {
-            MaxArrived = _arrived;
-            MaxServing = _serving;
+            MaxArrived = arrived;
+            MaxServing = serving;
         }
     }
 }

@@ -3,9 +3,9 @@ namespace PveSimulator.Tasks;
 /// <summary>A worker task as PVE's task index records it; it runs until <see cref="Finish"/> sets its exit status.</summary>
 internal sealed class SimTask(string upid, string node, int pid, long processStart, long startTime, string type, string id, string creatorTokenId)
 {
-    private readonly Lock _gate = new();
-    private readonly List<string> _log = [];
-    private string? _exitStatus;
+    private readonly Lock gate = new();
+    private readonly List<string> log = [];
+    private string? exitStatus;
 
     public string Upid { get; } = upid;
     public string Node { get; } = node;
@@ -25,9 +25,9 @@ internal sealed class SimTask(string upid, string node, int pid, long processSta
     {
         get
         {
-            lock (_gate)
+            lock (gate)
             {
-                return _exitStatus is null;
+                return this.exitStatus is null;
             }
         }
     }
@@ -37,41 +37,41 @@ internal sealed class SimTask(string upid, string node, int pid, long processSta
     {
         get
         {
-            lock (_gate)
+            lock (gate)
             {
-                return _exitStatus;
+                return this.exitStatus;
             }
         }
     }
 
     public void Log(string line)
     {
-        lock (_gate)
+        lock (gate)
         {
-            _log.Add(line);
+            this.log.Add(line);
         }
     }
 
     public IReadOnlyList<string> LogLines()
     {
-        lock (_gate)
+        lock (gate)
         {
-            return _log.ToArray();
+            return this.log.ToArray();
         }
     }
 
     /// <summary>Ends the task once; the last log line is PVE's "TASK OK" or "TASK ERROR: ...".</summary>
     public void Finish(string exitStatus)
     {
-        lock (_gate)
+        lock (gate)
         {
-            if (_exitStatus is not null)
+            if (this.exitStatus is not null)
             {
                 return;
             }
 
-            _exitStatus = exitStatus;
-            _log.Add(exitStatus == "OK" ? "TASK OK" : $"TASK ERROR: {exitStatus}");
+            this.exitStatus = exitStatus;
+            this.log.Add(exitStatus == "OK" ? "TASK OK" : $"TASK ERROR: {exitStatus}");
         }
     }
 }

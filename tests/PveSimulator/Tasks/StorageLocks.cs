@@ -7,8 +7,8 @@ namespace PveSimulator.Tasks;
 /// </summary>
 internal sealed class StorageLocks(SimulatorOptions options)
 {
-    private readonly Lock _gate = new();
-    private readonly Dictionary<string, DateTimeOffset> _busyUntil = new(StringComparer.Ordinal);
+    private readonly Lock gate = new();
+    private readonly Dictionary<string, DateTimeOffset> busyUntil = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Reserves the storage for one allocation starting as soon as it is free. Returns how long from now the
@@ -24,16 +24,16 @@ internal sealed class StorageLocks(SimulatorOptions options)
             return (fromNow, TimeSpan.Zero);
         }
 
-        lock (_gate)
+        lock (gate)
         {
-            var free = _busyUntil.GetValueOrDefault(storage, wanted);
+            var free = busyUntil.GetValueOrDefault(storage, wanted);
             var start = free > wanted ? free : wanted;
             if (start - wanted > options.StorageLockTimeout)
             {
                 return (null, fromNow + options.StorageLockTimeout);
             }
 
-            _busyUntil[storage] = start + hold;
+            busyUntil[storage] = start + hold;
             return (start + hold - now, TimeSpan.Zero);
         }
     }

@@ -11,25 +11,25 @@ internal sealed partial class TaskRegistry(TimeProvider time)
     // USER_HZ on PVE hosts; pstart is the worker's start in clock ticks since boot.
     private const int ClockTicksPerSecond = 100;
 
-    private readonly ConcurrentDictionary<string, SimTask> _tasks = new(StringComparer.Ordinal);
-    private readonly DateTimeOffset _bootTime = time.GetUtcNow() - TimeSpan.FromDays(3);
-    private int _lastPid = Random.Shared.Next(100_000, 2_000_000);
+    private readonly ConcurrentDictionary<string, SimTask> tasks = new(StringComparer.Ordinal);
+    private readonly DateTimeOffset bootTime = time.GetUtcNow() - TimeSpan.FromDays(3);
+    private int lastPid = Random.Shared.Next(100_000, 2_000_000);
 
     public SimTask Create(string node, string type, string id, ApiToken token)
     {
         var now = time.GetUtcNow();
-        var pid = Interlocked.Increment(ref _lastPid);
-        var processStart = (long)((now - _bootTime).TotalSeconds * ClockTicksPerSecond);
+        var pid = Interlocked.Increment(ref lastPid);
+        var processStart = (long)((now - bootTime).TotalSeconds * ClockTicksPerSecond);
         var startTime = now.ToUnixTimeSeconds();
         var upid = string.Create(CultureInfo.InvariantCulture, $"UPID:{node}:{pid:X8}:{processStart:X8}:{startTime:X8}:{type}:{id}:{token.TokenId}:");
         var task = new SimTask(upid, node, pid, processStart, startTime, type, id, token.TokenId);
-        _tasks[upid] = task;
+        this.tasks[upid] = task;
         return task;
     }
 
-    public SimTask? Find(string upid) => _tasks.GetValueOrDefault(upid);
+    public SimTask? Find(string upid) => this.tasks.GetValueOrDefault(upid);
 
-    public IReadOnlyList<SimTask> All() => _tasks.Values.OrderBy(t => t.StartTime).ThenBy(t => t.Pid).ToArray();
+    public IReadOnlyList<SimTask> All() => this.tasks.Values.OrderBy(t => t.StartTime).ThenBy(t => t.Pid).ToArray();
 
     /// <summary>PVE::Tools::upid_decode's pattern.</summary>
     public static bool IsWellFormed(string upid) => UpidPattern().IsMatch(upid);

@@ -13,11 +13,11 @@ internal sealed class TaskRunner(TaskRegistry tasks, RequestCounters counters, S
     // pve-container's lock_config waits this long for the flock before giving up.
     public static readonly TimeSpan ConfigLockTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly Lock _gate = new();
-    private readonly Dictionary<int, SimTask> _configLocks = [];
+    private readonly Lock gate = new();
+    private readonly Dictionary<int, SimTask> configLocks = [];
     // Only with MaxParallelTasksPerNode: each node's running count and its line of waiting tasks.
-    private readonly Dictionary<string, NodeTaskLine> _nodeTasks = new(StringComparer.Ordinal);
-    private readonly HashSet<SimTask> _slotHolders = [];
+    private readonly Dictionary<string, NodeTaskLine> nodeTasks = new(StringComparer.Ordinal);
+    private readonly HashSet<SimTask> slotHolders = [];
 
     public TimeProvider Time => options.TimeProvider;
     public CancellationToken Stopping => stopping;
@@ -73,18 +73,18 @@ internal sealed class TaskRunner(TaskRegistry tasks, RequestCounters counters, S
 
     public bool TryTakeConfigLock(int vmid, SimTask task)
     {
-        lock (_gate)
+        lock (gate)
         {
-            return _configLocks.TryAdd(vmid, task);
+            return configLocks.TryAdd(vmid, task);
         }
     }
 
     /// <summary>Whether a task holds the CT's flock now (synchronous handlers such as PUT config wait for it).</summary>
     public bool IsConfigLocked(int vmid)
     {
-        lock (_gate)
+        lock (gate)
         {
-            return _configLocks.ContainsKey(vmid);
+            return configLocks.ContainsKey(vmid);
         }
     }
 
@@ -97,11 +97,11 @@ internal sealed class TaskRunner(TaskRegistry tasks, RequestCounters counters, S
         var limit = options.MaxParallelTasksPerNode;
         if (limit > 0)
         {
-            lock (_gate)
+            lock (gate)
             {
-                if (!_nodeTasks.TryGetValue(task.Node, out var line))
+                if (!nodeTasks.TryGetValue(task.Node, out var line))
                 {
-                    _nodeTasks[task.Node] = line = new NodeTaskLine();
+                    nodeTasks[task.Node] = line = new NodeTaskLine();
                 }
 
                 if (line.Running >= limit)
@@ -111,7 +111,7 @@ internal sealed class TaskRunner(TaskRegistry tasks, RequestCounters counters, S
                 }
 
                 line.Running++;
-                _slotHolders.Add(task);
+                slotHolders.Add(task);
             }
         }
 
@@ -149,9 +149,9 @@ internal sealed class TaskRunner(TaskRegistry tasks, RequestCounters counters, S
     private void LeaveNode(SimTask task)
     {
         (SimTask Task, Action Begin) next;
-        lock (_gate)
+        lock (gate)
         {
-            if (!_slotHolders.Remove(task) || !_nodeTasks.TryGetValue(task.Node, out var line))
+            if (!slotHolders.Remove(task) || !nodeTasks.TryGetValue(task.Node, out var line))
             {
                 return;
             }
@@ -162,7 +162,7 @@ internal sealed class TaskRunner(TaskRegistry tasks, RequestCounters counters, S
                 return;
             }
 
-            _slotHolders.Add(next.Task);
+            slotHolders.Add(next.Task);
         }
 
         next.Begin();
@@ -170,11 +170,11 @@ internal sealed class TaskRunner(TaskRegistry tasks, RequestCounters counters, S
 
     private void ReleaseConfigLock(SimTask task)
     {
-        lock (_gate)
+        lock (gate)
         {
-            foreach (var held in _configLocks.Where(pair => ReferenceEquals(pair.Value, task)).ToArray())
+            foreach (var held in configLocks.Where(pair => ReferenceEquals(pair.Value, task)).ToArray())
             {
-                _configLocks.Remove(held.Key);
+                configLocks.Remove(held.Key);
             }
         }
     }
