@@ -9,7 +9,7 @@ FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 RUN apt-get update && apt-get install -y --no-install-recommends clang zlib1g-dev
 WORKDIR /src
 # Restore in its own layer: only the files that decide the packages, so a source change reuses it.
-COPY Directory.Build.props ./
+COPY Directory.Build.props .editorconfig ./
 COPY src/PveOperator/PveOperator.csproj src/PveOperator/
 RUN dotnet restore src/PveOperator/PveOperator.csproj -r linux-x64 -p:PublishAot=true
 COPY src/PveOperator/ src/PveOperator/

@@ -235,8 +235,8 @@ internal static class CrdGenerator
                     }
 
                     break;
-                case MaxLengthAttribute maxItems:
-                    schema["maxItems"] = maxItems.Length;
+                case MaxItemsAttribute maxItems:
+                    schema["maxItems"] = maxItems.Maximum;
                     break;
                 case ItemStringLengthAttribute itemLength when schema["items"] is JsonObject items:
                     items["maxLength"] = itemLength.MaximumLength;

@@ -7,7 +7,7 @@ namespace PveOperator.Entities;
 /// <summary>Which namespaces' LxcContainers may use a provider (the model is Gateway API's allowedRoutes).</summary>
 public sealed class AllowedNamespaces
 {
-    [MaxLength(256)]
+    [MaxItems(256)]
     [ItemStringLength(63)]
     [Description("Namespaces allowed by name.")]
     [JsonPropertyName("names")]

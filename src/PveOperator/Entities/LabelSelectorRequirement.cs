@@ -17,7 +17,7 @@ public sealed class LabelSelectorRequirement
     [JsonPropertyName("operator")]
     public LabelSelectorOperator Operator { get; set; }
 
-    [MaxLength(64)]
+    [MaxItems(64)]
     [ItemStringLength(63)]
     [Description("Values for In and NotIn; empty for Exists and DoesNotExist.")]
     [JsonPropertyName("values")]

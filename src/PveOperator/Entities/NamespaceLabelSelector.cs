@@ -12,7 +12,7 @@ public sealed class NamespaceLabelSelector
     [JsonPropertyName("matchLabels")]
     public Dictionary<string, string>? MatchLabels { get; set; }
 
-    [MaxLength(64)]
+    [MaxItems(64)]
     [Description("Label requirements, all of which must hold.")]
     [JsonPropertyName("matchExpressions")]
     public List<LabelSelectorRequirement>? MatchExpressions { get; set; }

@@ -222,8 +222,9 @@ public sealed class DockerfileBuildTests(ControlPlaneFixture cluster, ITestOutpu
         Directory.CreateDirectory(HostPath(stageFs, workdir));
         var log = Path.Combine(scratch, $"run-{Guid.NewGuid():N}.log");
         var watch = Stopwatch.StartNew();
-        // Output goes to a file, not a pipe: build servers outliving the command must not hold the test's pipes.
-        var result = await Tools.RunAsync("bash", ["-c", $"{mapped} > '{log}' 2>&1"], TimeSpan.FromMinutes(12), HostPath(stageFs, workdir), BuildEnvironment());
+        // Output goes to a file, not a pipe: build servers outliving the command must not hold the test's pipes. The
+        // braces send every command of an `a && b` line there, so a failing first command still leaves its log.
+        var result = await Tools.RunAsync("bash", ["-c", $"{{ {mapped}; }} > '{log}' 2>&1"], TimeSpan.FromMinutes(12), HostPath(stageFs, workdir), BuildEnvironment());
         output.WriteLine($"RUN {command} ({watch.Elapsed.TotalSeconds:F1} s)");
         Assert.True(result.ExitCode == 0, $"RUN {command} failed ({result.ExitCode}):\n{File.ReadAllText(log)}");
     }
