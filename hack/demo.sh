@@ -67,6 +67,8 @@ say "Creating the token Secret and the ProxmoxProvider (certificate pinned by fi
 kubectl apply -f config/samples/namespace.yaml
 kubectl -n pve-system create secret generic pve-token --from-file=secret=<(json tokenSecret | tr -d '\n') \
   --dry-run=client -o yaml | kubectl apply -f -
+# Providers may only use Secrets labelled as PVE credentials.
+kubectl -n pve-system label secret pve-token pve-operator.io/credentials=true --overwrite
 sed -e "s|https://pve.example.com:8006|$sim_url|" -e "s|operator@pve!k8s|$sim_token|" \
     -e "s|  # tls:|  tls:|" -e "s|  #   fingerprint: \"AB:CD:...\"|    fingerprint: \"$sim_fingerprint\"|" \
     config/samples/provider.yaml | kubectl apply -f -

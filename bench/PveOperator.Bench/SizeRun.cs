@@ -149,7 +149,13 @@ internal sealed class SizeRun(BenchSettings settings, string repo, string operat
 
         await client.CoreV1.CreateNamespacedSecretAsync(new V1Secret
         {
-            Metadata = new V1ObjectMeta { Name = "pve-token", NamespaceProperty = SystemNamespace },
+            // Only Secrets labelled as PVE credentials may be referenced by a provider.
+            Metadata = new V1ObjectMeta
+            {
+                Name = "pve-token",
+                NamespaceProperty = SystemNamespace,
+                Labels = new Dictionary<string, string> { ["pve-operator.io/credentials"] = "true" },
+            },
             StringData = new Dictionary<string, string> { ["secret"] = simulator.DefaultTokenSecret },
         }, SystemNamespace, cancellationToken: cancellationToken);
 
