@@ -324,7 +324,10 @@ public sealed class PveClient : IPveClient
 
     public void Dispose() => transport.Dispose();
 
-    /// <summary>Sends a write whose answer is a task id; an answer without one means PVE probably started something.</summary>
+    /// <summary>
+    /// Sends a write whose answer is a task id. An answer without one means PVE accepted the call and probably runs
+    /// the task: the outcome is unknown, so the caller looks before sending it again.
+    /// </summary>
     private async Task<Upid> SendTaskAsync(PveApiRequest request, CancellationToken cancellationToken)
     {
         var raw = await transport.SendAsync<string>(request, cancellationToken).ConfigureAwait(false);
@@ -342,17 +345,7 @@ public sealed class PveClient : IPveClient
         IReadOnlyList<KeyValuePair<string, string>> form, CancellationToken cancellationToken)
     {
         RequireContainer(node, vmid);
-        var request = PveApiRequest.Post(form, "nodes", node, "lxc", vmid, "status", action);
-        var raw = await transport.SendAsync<string>(request, cancellationToken).ConfigureAwait(false);
-        return Upid.TryParse(raw, out var upid)
-            ? upid
-            : throw new PveApiException(PveErrorKind.Other, $"{request}: the answer holds no valid task id (\"{raw}\")")
-            {
-                Method = request.Method.Method,
-                Path = request.Path,
-                // PVE accepted the call, so the action probably runs: look before sending it again.
-                OutcomeUnknown = true,
-            };
+        return await SendTaskAsync(PveApiRequest.Post(form, "nodes", node, "lxc", vmid, "status", action), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<T> SendRequiredAsync<T>(PveApiRequest request, CancellationToken cancellationToken) where T : class =>

@@ -199,8 +199,9 @@ public sealed class TenancyTests(ControlPlaneFixture controlPlane, ITestOutputHe
         var failed = await harness.WaitForProviderAsync(provider, "False", Reasons.Unreachable);
 
         Assert.Contains("larger than 16 MiB", ConditionList.Find(failed.Status.Conditions, ConditionTypes.Ready)!.Message, StringComparison.Ordinal);
-        // Socket buffers let a few MiB more through before the operator closes the connection; never the 100 MiB.
-        Assert.True(hostile.MaxBytesSentOnOneAnswer < 48L * 1024 * 1024, $"{hostile.MaxBytesSentOnOneAnswer} bytes were sent on one answer");
+        // What the hostile server counts as written is no measure of what was read: Kestrel silently drops writes to a
+        // connection the client has closed until it notices, so on a fast loopback it may "send" all 100 MiB. The
+        // message says the operator stopped reading at the cap, and its memory did not take the rest.
         Assert.True(Environment.WorkingSet - before < 100L * 1024 * 1024, $"RSS grew by {(Environment.WorkingSet - before) / (1024 * 1024)} MiB");
     }
 
