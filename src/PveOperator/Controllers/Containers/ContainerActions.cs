@@ -120,11 +120,15 @@ internal sealed partial class ContainerActions(
         Upid upid;
         try
         {
-            // Recorded before the request: should the operator stop before PVE answers, the next one knows that an
-            // action may be under way and observes before acting again.
             work.Status.Operation = operation;
-            work.Progressing(verb, $"{verb.ToLowerInvariant()} CT {vmid} on {act.Node}");
-            await WriteStatusAsync(work, statusWriter, cancellationToken);
+            if (OperationRecording.BeforeRequest(act.Type))
+            {
+                // Should the operator stop before PVE answers, the next one knows an operation may be under way and
+                // observes before acting again.
+                work.Progressing(verb, $"{verb.ToLowerInvariant()} CT {vmid} on {act.Node}");
+                await WriteStatusAsync(work, statusWriter, cancellationToken);
+            }
+
             if (act.Type == OperationType.Start)
             {
                 upid = await connection.Client.StartContainerAsync(act.Node, vmid, cancellationToken);

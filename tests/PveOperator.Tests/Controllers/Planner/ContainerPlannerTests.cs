@@ -253,6 +253,12 @@ public sealed class ContainerPlannerTests
         expect(ContainerPlanner.Plan(facts(), S));
     }
 
+    [Theory]
+    [InlineData(OperationType.Start, false)]
+    [InlineData(OperationType.Shutdown, false)]
+    public void Power_actions_are_recorded_with_their_upid_not_before_the_request(OperationType type, bool before) =>
+        Assert.Equal(before, OperationRecording.BeforeRequest(type));
+
     [Fact]
     public void The_planner_is_deterministic()
     {
