@@ -80,10 +80,12 @@ internal sealed partial class LxcContainerReconciler(
             };
         }
 
-        var claimants = containers.ByIndex(ContainerIndexes.ByProviderAndVmid, ContainerClaims.IndexKey(providerName, spec.Vmid))
-            .Where(c => c.Metadata.Uid != container.Metadata.Uid)
-            .Append(container);
-        var holder = ContainerClaims.Holder(claimants);
+        var vmid = spec.Vmid ?? work.Status.Vmid;
+        var holder = vmid is { } claimed
+            ? ContainerClaims.Holder(containers.ByIndex(ContainerIndexes.ByProviderAndVmid, ContainerClaims.IndexKey(providerName, claimed))
+                .Where(c => c.Metadata.Uid != container.Metadata.Uid)
+                .Append(container))
+            : null;
         return new ContainerFacts
         {
             Container = container,
@@ -92,8 +94,8 @@ internal sealed partial class LxcContainerReconciler(
             Provider = provider,
             Deleting = deleting,
             TenancyRefusal = tenancy?.Refuse(container),
-            ClaimHolder = holder == EntityKey.Of(container) ? null : holder,
-            Entry = connection?.Snapshot?.Find(spec.Vmid),
+            ClaimHolder = holder is null || holder == EntityKey.Of(container) ? null : holder,
+            Entry = vmid is { } known ? connection?.Snapshot?.Find(known) : null,
             History = connection?.Histories.GetValueOrDefault(HistoryKey(container)) ?? ContainerHistory.Empty,
             Spread = random.NextDouble(),
             Jitter = random.NextDouble(),

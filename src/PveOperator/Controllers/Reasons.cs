@@ -32,4 +32,37 @@ internal static class Reasons
     public const string ActionFailed = "ActionFailed";
     /// <summary>Another LxcContainer already manages the same VMID of the provider.</summary>
     public const string Conflict = "Conflict";
+
+    // Lifecycle: create, clone, destroy, ownership, policies
+    /// <summary>Paused condition (annotation pve-operator.io/paused: "true").</summary>
+    public const string Paused = "Paused";
+    public const string Creating = "Creating";
+    public const string Cloning = "Cloning";
+    public const string Destroying = "Destroying";
+    /// <summary>Event reasons when the task ended well.</summary>
+    public const string Created = "Created";
+    public const string Cloned = "Cloned";
+    public const string Destroyed = "Destroyed";
+    public const string AllocatingVmid = "AllocatingVmid";
+    /// <summary>No free VMID in the provider's vmidRange.</summary>
+    public const string VmidRangeExhausted = "VmidRangeExhausted";
+    /// <summary>create.template names a volume the storage does not have.</summary>
+    public const string TemplateNotFound = "TemplateNotFound";
+    /// <summary>spec.vmid names an existing container that does not carry this resource's owner mark.</summary>
+    public const string AlreadyExists = "AlreadyExists";
+    /// <summary>Destroy refused by the container's protection flag.</summary>
+    public const string Protected = "Protected";
+    /// <summary>create.clone.vmid is not a container of the provider.</summary>
+    public const string CloneSourceNotFound = "CloneSourceNotFound";
+    /// <summary>create.clone.full is false and the source is not a template.</summary>
+    public const string LinkedCloneRequiresTemplate = "LinkedCloneRequiresTemplate";
+    /// <summary>Deletion left a container that does not carry this resource's owner mark.</summary>
+    public const string NotOwned = "NotOwned";
+    /// <summary>The container carries another resource's owner mark (another namespace, name or cluster).</summary>
+    public const string OwnedElsewhere = "OwnedElsewhere";
+    /// <summary>Ready reason of a managementPolicy ObserveOnly resource.</summary>
+    public const string ObserveOnly = "ObserveOnly";
+    /// <summary>No online node to create the container on.</summary>
+    public const string NoNodeAvailable = "NoNodeAvailable";
+    public const string WaitingForStorageSlot = "WaitingForStorageSlot";
 }

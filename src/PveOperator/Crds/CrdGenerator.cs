@@ -264,6 +264,11 @@ internal static class CrdGenerator
     /// </summary>
     private static void AddOneOf(Type type, JsonObject schema)
     {
+        if (type.GetCustomAttribute<AnyOfRequiredAttribute>() is { } anyOf)
+        {
+            schema["anyOf"] = new JsonArray(anyOf.Properties.Select(p => (JsonNode)new JsonObject { ["required"] = new JsonArray(JsonValue.Create(p)) }).ToArray());
+        }
+
         var groups = type.GetCustomAttributes<OneOfRequiredAttribute>().Select(g => g.Properties).ToList();
         if (groups.Count == 0)
         {

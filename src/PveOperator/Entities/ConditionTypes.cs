@@ -12,4 +12,7 @@ public static class ConditionTypes
     public const string PermissionsSufficient = "PermissionsSufficient";
     /// <summary>Provider: True while the server certificate is not verified (allowed only with --allow-insecure-tls).</summary>
     public const string InsecureTls = "InsecureTLS";
+
+    /// <summary>The resource carries the pve-operator.io/paused annotation: the operator does nothing for it.</summary>
+    public const string Paused = "Paused";
 }

@@ -4,6 +4,10 @@ using System.Text.Json.Serialization;
 
 namespace PveOperator.Entities;
 
+[AnyOfRequired("vmid", "create")]
+[ValidationRule("has(self.vmid) || has(self.create)", "vmid is required unless create is set: name the existing container to manage, or say how to create one")]
+[ValidationRule("!has(oldSelf.vmid) || has(self.vmid)", "vmid cannot be removed once set: it names the Proxmox VE container this resource manages")]
+[ValidationRule("has(self.create) == has(oldSelf.create)", "create cannot be added or removed after the resource was created: it decides whether the operator creates the container. Create another LxcContainer instead")]
 [Description("The container the operator manages and the state it keeps it in.")]
 public sealed class LxcContainerSpec
 {
@@ -14,17 +18,16 @@ public sealed class LxcContainerSpec
     [JsonPropertyName("providerRef")]
     public ProviderReference ProviderRef { get; set; } = new();
 
-    [Required]
     [Range(100, 999999999)]
     [ValidationRule("self == oldSelf",
         "vmid cannot be changed: it names the Proxmox VE container this resource manages. To manage another container, create another LxcContainer")]
-    [Description("The container's VMID in Proxmox VE. Cannot be changed.")]
+    [Description("The container's VMID in Proxmox VE. Cannot be changed. Optional with create: then one is allocated (from the provider's vmidRange, else PVE's next free id) and recorded in status.vmid.")]
     [JsonPropertyName("vmid")]
-    public int Vmid { get; set; }
+    public int? Vmid { get; set; }
 
     [StringLength(63, MinimumLength = 1)]
     [RegularExpression(@"^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$")]
-    [Description("The PVE node that holds the container. When omitted it is found through /cluster/resources, and followed when the container migrates.")]
+    [Description("The PVE node that holds the container. When omitted it is found through /cluster/resources, and followed when the container migrates. With create: where it is created (omitted: the online node with the most free memory; for a clone, the source's node).")]
     [JsonPropertyName("node")]
     public string? Node { get; set; }
 
@@ -37,8 +40,18 @@ public sealed class LxcContainerSpec
     [JsonPropertyName("shutdown")]
     public ShutdownSpec? Shutdown { get; set; }
 
+    [ValidationRule("self == oldSelf", "create cannot be changed after the resource was created: the container exists already. Create another LxcContainer for a different one")]
+    [Description("Create the container when it does not exist. Absent: the container must exist already and is adopted by vmid.")]
+    [JsonPropertyName("create")]
+    public ContainerCreateSpec? Create { get; set; }
+
     [DefaultValue("Orphan")]
-    [Description("What happens to the container when this resource is deleted: Orphan leaves it as it is, Stop shuts it down. Default Orphan.")]
+    [Description("What happens to the container when this resource is deleted: Orphan leaves it as it is, Stop shuts it down, Delete shuts it down and destroys it with its disks (only a container carrying this resource's owner mark). Default Orphan.")]
     [JsonPropertyName("deletionPolicy")]
     public DeletionPolicy? DeletionPolicy { get; set; }
+
+    [DefaultValue("Full")]
+    [Description("Full: the operator creates, powers and destroys the container as the spec says. ObserveOnly: status is kept current, nothing is ever written to PVE. Default Full.")]
+    [JsonPropertyName("managementPolicy")]
+    public ManagementPolicy? ManagementPolicy { get; set; }
 }

@@ -16,6 +16,10 @@ public sealed class LxcContainerStatus
     [JsonPropertyName("observedGeneration")]
     public long? ObservedGeneration { get; set; }
 
+    [Description("The container's VMID: spec.vmid, or the one allocated for it before it was created. Never changes once set.")]
+    [JsonPropertyName("vmid")]
+    public int? Vmid { get; set; }
+
     [Description("The PVE node the container was last seen on.")]
     [JsonPropertyName("node")]
     public string? Node { get; set; }

@@ -10,7 +10,7 @@ namespace PveOperator.Entities;
 [Description("The PVE operation the operator sent and has not seen end yet; a restarted operator resumes from it.")]
 public sealed class OperationStatus
 {
-    [Description("What was asked of PVE: start or shutdown.")]
+    [Description("What was asked of PVE: start, shutdown, create, clone or destroy.")]
     [JsonPropertyName("type")]
     public OperationType Type { get; set; }
 

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace PveOperator.Entities;
 
-/// <summary>What the operator asked PVE to do. The lifecycle adds create, clone, configure, resize, migrate and destroy.</summary>
+/// <summary>What the operator asked PVE to do.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<OperationType>))]
 public enum OperationType
 {
@@ -10,4 +10,10 @@ public enum OperationType
     Start,
     [JsonStringEnumMemberName("shutdown")]
     Shutdown,
+    [JsonStringEnumMemberName("create")]
+    Create,
+    [JsonStringEnumMemberName("clone")]
+    Clone,
+    [JsonStringEnumMemberName("destroy")]
+    Destroy,
 }

@@ -38,6 +38,10 @@ public sealed class ProxmoxProviderSpec
     [JsonPropertyName("tls")]
     public ProviderTlsSpec? Tls { get; set; }
 
+    [Description("Where VMIDs come from for LxcContainers created without spec.vmid. Omitted: PVE's next free id (GET /cluster/nextid).")]
+    [JsonPropertyName("vmidRange")]
+    public VmidRange? VmidRange { get; set; }
+
     [StringLength(32, MinimumLength = 2)]
     [RegularExpression(SyncIntervalPattern)]
     [DefaultValue("30s")]

@@ -188,7 +188,9 @@ public sealed class CrdGeneratorTests
         Assert.Equal(999999999, spec["properties"]!["vmid"]!["maximum"]!.GetValue<long>());
         Assert.Equal(["Running", "Stopped"], spec["properties"]!["powerState"]!["enum"]!.AsArray().Select(v => v!.GetValue<string>()));
         Assert.Equal("Running", spec["properties"]!["powerState"]!["default"]!.GetValue<string>());
-        Assert.Equal(["providerRef", "vmid"], spec["required"]!.AsArray().Select(v => v!.GetValue<string>()));
+        Assert.Equal(["providerRef"], spec["required"]!.AsArray().Select(v => v!.GetValue<string>()));
+        // vmid may be left out only when the operator creates the container; old servers check this without CEL.
+        Assert.Equal(["vmid", "create"], spec["anyOf"]!.AsArray().Select(b => b!["required"]![0]!.GetValue<string>()));
         Assert.Null(spec["nullable"]);
     }
 

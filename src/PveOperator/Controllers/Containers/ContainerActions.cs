@@ -19,7 +19,7 @@ internal sealed partial class ContainerActions(
         ContainerStep step, ContainerFacts f, ContainerReconcile work, ProviderConnection connection, CancellationToken cancellationToken)
     {
         var key = EntityKey.Of(work.Container);
-        var vmid = f.Spec.Vmid;
+        var vmid = f.KnownVmid;
         var client = connection.Client;
         try
         {
@@ -114,7 +114,7 @@ internal sealed partial class ContainerActions(
             return f with { SlotFree = false };
         }
 
-        var vmid = f.Spec.Vmid;
+        var vmid = f.KnownVmid;
         var verb = act.Type == OperationType.Start ? Reasons.Starting : Reasons.Stopping;
         var operation = new OperationStatus { Type = act.Type, StartedAt = work.Now.UtcDateTime, Generation = f.Generation };
         Upid upid;

@@ -63,6 +63,14 @@ internal sealed record ContainerFacts
 
     public LxcContainerSpec Spec => Container.Spec;
 
+    /// <summary>The container's VMID: the spec's, else the allocated one in the status being built; null before allocation.</summary>
+    public int? Vmid => Spec.Vmid ?? Status.Vmid;
+
+    /// <summary>The VMID where the planner has made sure there is one.</summary>
+    public int KnownVmid => Vmid ?? throw new InvalidOperationException($"{EntityKeyText} has no VMID yet");
+
+    private string EntityKeyText => $"{Container.Metadata.NamespaceProperty}/{Container.Metadata.Name}";
+
     public long Generation => Container.Metadata.Generation ?? 0;
 
     /// <summary>The power state to reach: the spec's, or Stopped while a resource with deletionPolicy Stop is deleted.</summary>

@@ -12,6 +12,6 @@ internal static class ContainerIndexes
     public static void AddTo(IEntityCache<V1Alpha1LxcContainer> cache)
     {
         cache.AddIndex(ByProvider, c => [c.Spec.ProviderRef.Name]);
-        cache.AddIndex(ByProviderAndVmid, c => [ContainerClaims.IndexKey(c.Spec.ProviderRef.Name, c.Spec.Vmid)]);
+        cache.AddIndex(ByProviderAndVmid, c => c.Vmid is { } vmid ? [ContainerClaims.IndexKey(c.Spec.ProviderRef.Name, vmid)] : []);
     }
 }

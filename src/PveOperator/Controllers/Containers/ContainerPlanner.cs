@@ -12,7 +12,7 @@ internal static class ContainerPlanner
 {
     public static ContainerStep Plan(ContainerFacts f, ContainerControllerSettings s)
     {
-        var vmid = f.Spec.Vmid;
+        var vmid = f.Vmid;
         var provider = f.Provider;
         if (f.Deleting && (f.Spec.DeletionPolicy ?? DeletionPolicy.Orphan) == DeletionPolicy.Orphan)
         {
@@ -109,7 +109,7 @@ internal static class ContainerPlanner
             {
                 // Nobody can stop it any more; holding the finalizer would only make the deletion hang.
                 return new ContainerStep.Finish(ContainerEvent.Warn("ProviderGone",
-                    $"ProxmoxProvider {provider.Name} no longer exists: CT {f.Spec.Vmid} is left as it is"));
+                    $"ProxmoxProvider {provider.Name} no longer exists: CT {f.Vmid} is left as it is"));
             }
 
             if (!provider.Connected)
@@ -219,7 +219,7 @@ internal static class ContainerPlanner
 
     private static ContainerStep ConvergedStep(ContainerFacts f, ContainerControllerSettings s, string node, LiveState live)
     {
-        var vmid = f.Spec.Vmid;
+        var vmid = f.Vmid;
         var history = f.History.Converged();
         if (f.Deleting)
         {
@@ -248,7 +248,7 @@ internal static class ContainerPlanner
 
     private static ContainerStep ActStep(ContainerFacts f, ContainerControllerSettings s, string node, LiveState live)
     {
-        var vmid = f.Spec.Vmid;
+        var vmid = f.Vmid;
         if (!string.IsNullOrEmpty(live.Lock))
         {
             return new ContainerStep.Report(
@@ -292,7 +292,7 @@ internal static class ContainerPlanner
 
     private static ContainerStep OnError(ContainerFacts f, ContainerControllerSettings s, PveApiException error)
     {
-        var vmid = f.Spec.Vmid;
+        var vmid = f.Vmid;
         var node = Locate(f) ?? "?";
         if (f.FailedStep is ContainerStep.SendPowerAction action)
         {
@@ -346,7 +346,7 @@ internal static class ContainerPlanner
         }
     }
 
-    private static ContainerOutcome UnknownOutcome(int vmid) =>
+    private static ContainerOutcome UnknownOutcome(int? vmid) =>
         ContainerOutcome.Progressing(Reasons.Observing, $"the outcome of the last power action on CT {vmid} is unknown; observing before acting again");
 
     private static ContainerStep.Report WaitForSlot(ContainerFacts f, ContainerControllerSettings s, string node) =>

@@ -27,17 +27,17 @@ internal static class ContainerWakeups
         var released = change switch
         {
             { Type: EntityEventType.Deleted } => change.Entity,
-            { Type: EntityEventType.Modified, Previous: { } previous } when previous.Spec.Vmid != change.Entity.Spec.Vmid
+            { Type: EntityEventType.Modified, Previous: { } previous } when previous.Vmid != change.Entity.Vmid
                 || previous.Spec.ProviderRef.Name != change.Entity.Spec.ProviderRef.Name => previous,
             _ => null,
         };
-        if (released is null)
+        if (released?.Vmid is not { } vmid)
         {
             return [];
         }
 
         var self = EntityKey.Of(change.Entity);
-        return cache.KeysByIndex(ContainerIndexes.ByProviderAndVmid, ContainerClaims.IndexKey(released.Spec.ProviderRef.Name, released.Spec.Vmid))
+        return cache.KeysByIndex(ContainerIndexes.ByProviderAndVmid, ContainerClaims.IndexKey(released.Spec.ProviderRef.Name, vmid))
             .Where(key => key != self);
     }
 }
