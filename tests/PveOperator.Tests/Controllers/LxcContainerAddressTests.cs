@@ -27,6 +27,11 @@ public sealed class LxcContainerAddressTests : IAsyncLifetime
         {
             Leased(ct);
         }
+        else
+        {
+            // Configured for DHCP, but no DHCP server answers.
+            ct.Net["net0"] = "name=eth0,bridge=vmbr0,hwaddr=BC:24:11:AA:BB:CC,ip=dhcp,type=veth";
+        }
 
         await h.SyncAsync();
         var container = Container(101);
@@ -104,6 +109,32 @@ public sealed class LxcContainerAddressTests : IAsyncLifetime
 
         Assert.Equal(reads, AddressReads);
         Assert.True(after.Delay > h.Settings.DhcpRetryInterval && after.Delay <= h.Settings.IpRefreshInterval, after.ToString());
+    }
+
+    [Fact]
+    public async Task A_static_eth0_does_not_end_the_wait_for_eth1_s_lease()
+    {
+        var ct = h.AddContainer(101, "pve1", running: false);
+        ct.Net["net0"] = "name=eth0,bridge=vmbr0,hwaddr=BC:24:11:AA:BB:01,ip=10.0.0.5/24,type=veth";
+        ct.Net["net1"] = "name=eth1,bridge=vmbr1,hwaddr=BC:24:11:AA:BB:02,ip=dhcp,type=veth";
+        ct.DhcpAddresses["eth1"] = "192.168.1.60/24";
+        await h.SyncAsync();
+        var container = Container(101);
+        await h.ReconcileAsync(container);
+        await h.EndTaskAsync(container);
+        await h.SyncAsync();
+
+        // Before the lease: eth0's static address, and a DHCP retry since eth1 has none yet.
+        Assert.Equal(After(h.Settings.DhcpRetryInterval), await h.ReconcileAsync(container));
+        Assert.Equal(["10.0.0.5"], container.Status.IpAddresses);
+
+        h.Clock.Advance(h.Settings.DhcpRetryInterval); // past the lease's delay
+        await h.SyncAsync();
+        var after = await h.ReconcileAsync(container);
+
+        Assert.Equal(["10.0.0.5", "192.168.1.60"], container.Status.IpAddresses);
+        Assert.True(after.Delay > h.Settings.DhcpRetryInterval, after.ToString());
+        Assert.Equal(1, h.Counters.Get(PveCalls.Config));
     }
 
     [Fact]

@@ -8,7 +8,8 @@ namespace PveOperator.Controllers;
 internal static class AddressRefresh
 {
     /// <summary>Whether a read is due, the history to keep (first refreshes spread after a restart), and when to look again.</summary>
-    public static (bool Due, ContainerHistory History, TimeSpan Requeue) Plan(ContainerFacts f, ContainerControllerSettings s, ContainerHistory history)
+    /// <remarks>NeedsNetworkConfig: in the DHCP window, the netN config has not been read yet (once per start).</remarks>
+    public static (bool Due, ContainerHistory History, TimeSpan Requeue, bool NeedsNetworkConfig) Plan(ContainerFacts f, ContainerControllerSettings s, ContainerHistory history)
     {
         var status = f.Status;
         var now = f.Now;
@@ -28,13 +29,17 @@ internal static class AddressRefresh
             history = history.AddressesRefreshed(now - (s.IpRefreshInterval * 0.9 * f.Spread));
         }
 
-        var hasIpv4 = status.IpAddresses?.Any(a => a.Contains('.', StringComparison.Ordinal)) == true;
+        // Until every interface configured for DHCP or SLAAC has its address, not only the first one found (a static eth0
+        // beside a DHCP eth1 would otherwise hide eth1's lease until the slow refresh).
+        var awaiting = inDhcpWindow && (history.DhcpInterfaces is { } expected
+            ? expected.Any(i => i.Lacks(status.Interfaces))
+            : status.IpAddresses?.Any(a => a.Contains('.', StringComparison.Ordinal)) != true);
         var due = history.LastAddressRefresh is not { } last
-            || (inDhcpWindow && !hasIpv4 && now - last >= s.DhcpRetryInterval)
+            || (awaiting && now - last >= s.DhcpRetryInterval)
             || (every > TimeSpan.Zero && now - last >= every);
 
         TimeSpan requeue;
-        if (inDhcpWindow && !hasIpv4)
+        if (awaiting)
         {
             requeue = s.DhcpRetryInterval;
         }
@@ -46,7 +51,7 @@ internal static class AddressRefresh
             requeue = untilRefresh < s.ResyncInterval ? untilRefresh : s.ResyncInterval;
         }
 
-        return (due, history, requeue);
+        return (due, history, requeue, NeedsNetworkConfig: inDhcpWindow && history.DhcpInterfaces is null);
     }
 
     /// <summary>The slow refresh interval, stretched so that the provider's containers stay within the refresh budget.</summary>

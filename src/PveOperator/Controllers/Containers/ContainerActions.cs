@@ -55,6 +55,12 @@ internal sealed partial class ContainerActions(
                     return Observed(f, work, adopt.Node, LiveState.From(f.Entry!));
                 case ContainerStep.CheckSlot check:
                     return f with { SlotFree = connection.ActionSlots.HasRoom(check.Node, key) };
+                case ContainerStep.ReadNetworkConfig read:
+                {
+                    var config = await client.GetContainerConfigAsync(read.Node, vmid, cancellationToken);
+                    return f with { History = f.History with { DhcpInterfaces = DhcpInterface.From(config.Networks) } };
+                }
+
                 case ContainerStep.ReadAddresses read:
                 {
                     var addresses = await client.GetContainerAddressesAsync(read.Node, vmid, cancellationToken);

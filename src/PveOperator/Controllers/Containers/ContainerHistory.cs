@@ -34,6 +34,9 @@ internal sealed record ContainerHistory
 
     public DateTimeOffset? LastAddressRefresh { get; init; }
 
+    /// <summary>The interfaces the running container gets addresses for by DHCP or SLAAC (from its netN config); null until read.</summary>
+    public IReadOnlyList<DhcpInterface>? DhcpInterfaces { get; init; }
+
     /// <summary>How long after its POST the pending task was last seen still running; zero when not yet.</summary>
     public TimeSpan TaskLastSeenRunning { get; init; }
 
@@ -124,6 +127,8 @@ internal sealed record ContainerHistory
             LastSeenRunning = running,
             SucceededAt = effectShown ? null : SucceededAt,
             LastAddressRefresh = running ? LastAddressRefresh : null,
+            // Read again at the next start: the config may have changed meanwhile.
+            DhcpInterfaces = running ? DhcpInterfaces : null,
         };
     }
 

@@ -292,6 +292,11 @@ internal static class ContainerPlanner
         }
 
         var addresses = AddressRefresh.Plan(f, s, history);
+        if (addresses.NeedsNetworkConfig && !f.AddressesRead)
+        {
+            return new ContainerStep.ReadNetworkConfig(node) { History = addresses.History };
+        }
+
         if (addresses.Due && !f.AddressesRead)
         {
             return new ContainerStep.ReadAddresses(node) { History = addresses.History };

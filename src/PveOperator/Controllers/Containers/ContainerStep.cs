@@ -32,6 +32,9 @@ internal abstract record ContainerStep
     /// <summary>Ask the node's action slots whether this resource could act now (joining the line if not).</summary>
     public sealed record CheckSlot(string Node) : ContainerStep;
 
+    /// <summary>Read the netN config once after a start: which interfaces wait for DHCP or SLAAC.</summary>
+    public sealed record ReadNetworkConfig(string Node) : ContainerStep;
+
     /// <summary>Read the container's interfaces and addresses.</summary>
     public sealed record ReadAddresses(string Node) : ContainerStep;
 
