@@ -74,7 +74,8 @@ internal static class ContainerPlanner
                 : Stall(Reasons.NotFound, $"proxmox node {pinned} not found (available: {provider.AvailableNodeNames})", s.NotFoundRetry);
         }
 
-        if (Locate(f) is not { } node)
+        // A resource that creates its container must know it exists before it talks to it, pinned node or not.
+        if ((f.Spec.Create is null ? Locate(f) : LocateExisting(f) is { } existing ? f.Spec.Node ?? existing : null) is not { } node)
         {
             if (f.Deleting)
             {
@@ -110,7 +111,7 @@ internal static class ContainerPlanner
             return ObserveStep(f, s, node);
         }
 
-        if (live.Running == f.DesiredRunning)
+        if (live.Running == f.DesiredRunning || (f.ObserveOnly && !f.Deleting))
         {
             return ConvergedStep(f, s, node, live);
         }
@@ -119,9 +120,11 @@ internal static class ContainerPlanner
     }
 
     /// <summary>The node to talk to: the pinned one, else where the snapshot shows the CT, else the pending task's node.</summary>
-    public static string? Locate(ContainerFacts f) =>
-        f.Spec.Node
-        ?? f.Entry?.Node
+    public static string? Locate(ContainerFacts f) => f.Spec.Node ?? LocateExisting(f);
+
+    /// <summary>Where the container is known to exist: the snapshot, the pending operation, or our own recent create.</summary>
+    private static string? LocateExisting(ContainerFacts f) =>
+        f.Entry?.Node
         // While a task runs, its UPID names the node even if the snapshot has not caught up yet.
         ?? (f.Status.Operation ?? f.Settled) switch
         {
@@ -284,7 +287,7 @@ internal static class ContainerPlanner
         if (!live.Running)
         {
             return new ContainerStep.Report(f.ObserveOnly
-                ? ContainerOutcome.Ready(Reasons.ObserveOnly, $"CT {vmid} is stopped on {node} (managementPolicy ObserveOnly: nothing is written to PVE)")
+                ? ContainerOutcome.Ready(Reasons.ObserveOnly, ObservedOnly(f, node, live))
                 : ContainerOutcome.Ready(Reasons.Stopped, $"CT {vmid} is stopped on {node}"), s.ResyncInterval, Converged: true)
             {
                 History = history,
@@ -303,7 +306,7 @@ internal static class ContainerPlanner
         }
 
         return new ContainerStep.Report(f.ObserveOnly
-            ? ContainerOutcome.Ready(Reasons.ObserveOnly, $"CT {vmid} is running on {node} (managementPolicy ObserveOnly: nothing is written to PVE)")
+            ? ContainerOutcome.Ready(Reasons.ObserveOnly, ObservedOnly(f, node, live))
             : ContainerOutcome.Ready(Reasons.Running, $"CT {vmid} is running on {node}"), addresses.Requeue, Converged: true)
         {
             History = addresses.History,
@@ -313,14 +316,6 @@ internal static class ContainerPlanner
     private static ContainerStep ActStep(ContainerFacts f, ContainerControllerSettings s, string node, LiveState live)
     {
         var vmid = f.Vmid;
-        if (f.ObserveOnly)
-        {
-            var state = live.Running ? "running" : "stopped";
-            return new ContainerStep.Report(ContainerOutcome.Ready(Reasons.ObserveOnly,
-                $"CT {vmid} is {state} on {node}; spec.powerState {f.Desired} is not enforced (managementPolicy ObserveOnly: nothing is written to PVE)"),
-                s.ResyncInterval, Converged: true);
-        }
-
         if (!string.IsNullOrEmpty(live.Lock))
         {
             return Locked(f with { History = f.History.SawLock(live.Lock, f.Now) }, s, node, live.Lock,
@@ -422,6 +417,11 @@ internal static class ContainerPlanner
             }
         }
     }
+
+    private static string ObservedOnly(ContainerFacts f, string node, LiveState live) =>
+        $"CT {f.Vmid} is {(live.Running ? "running" : "stopped")} on {node}"
+        + (live.Running == f.DesiredRunning ? "" : $"; spec.powerState {f.Desired} is not enforced")
+        + " (managementPolicy ObserveOnly: nothing is written to PVE)";
 
     /// <summary>
     /// Waits for a lock to go; past <see cref="ContainerControllerSettings.LockStaleAfter"/> it is Stalled, with one

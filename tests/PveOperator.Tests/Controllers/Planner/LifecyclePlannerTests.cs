@@ -114,6 +114,25 @@ public sealed class LifecyclePlannerTests
             () => ToCreate() with { History = ContainerHistory.Empty.Created(Now.AddMinutes(-5), "pve2"), SnapshotFetchedAt = Now, PlacedNode = "pve2" },
             step => Assert.Equal(new Step.SendCreate("pve2", "local-lvm"), step)),
 
+        ["a pinned node does not make a container exist: it is created there"] = (() => ToCreate().Pinned("pve2"),
+            step => Assert.Equal(new Step.SendCreate("pve2", "local-lvm"), step)),
+        ["a container to create that the snapshot shows is looked at for our mark first"] = (() => ToCreate(vmid: 101) with { Entry = Entry("stopped") },
+            step => Assert.Equal(new Step.ReadConfig("pve1"), step)),
+        ["a given vmid the snapshot shows without our mark is AlreadyExists, nothing touched"] = (
+            () => ToCreate(vmid: 101) with { Entry = Entry("stopped"), Config = Marked(null) },
+            step => AssertReport(step, ConditionKind.Stalled, Reasons.AlreadyExists, "nothing is created, changed or destroyed")),
+        ["an allocated vmid the snapshot shows with another's mark is replaced"] = (
+            () => ToCreate() with { Entry = Entry("stopped") with { Vmid = 10001 }, Config = Marked(new OwnerMark("x", "y", "other")) },
+            step => Assert.IsType<Step.AllocateVmid>(step)),
+        ["a container being created (lock create, no notes yet) is waited for, not claimed"] = (
+            () => ToCreate(vmid: 101) with { Entry = Entry("stopped", lockName: "create"), Config = new ContainerConfigFacts(null, false, false, null, null, "d", "create") },
+            step => AssertReport(step, ConditionKind.Progressing, Reasons.Creating, "lock create")),
+        ["a container with our mark is managed"] = (() => ToCreate(vmid: 101) with { Entry = Entry("stopped"), Config = Marked(Ours) },
+            step => Assert.IsType<Step.ReadLiveStatus>(step)),
+        ["a Stop deletion of a container we would create but that is not ours stops nothing"] = (
+            () => ToCreate(vmid: 101).Deleting(DeletionPolicy.Stop) with { Entry = Entry("running"), Config = Marked(null) },
+            step => Assert.Equal(Reasons.NotOwned, Assert.IsType<Step.Finish>(step).Event!.Reason)),
+
         // PVE says the VMID exists.
         ["an existing vmid is looked at for our mark"] = (() => AlreadyExists(ToCreate(vmid: 10001)),
             step => Assert.Equal(new Step.ReadConfig("pve3"), step)),
@@ -163,7 +182,10 @@ public sealed class LifecyclePlannerTests
             step => Assert.Contains("counts as destroyed", Assert.IsType<Step.Finish>(step).Event!.Message)),
 
         // ObserveOnly on an existing container.
-        ["ObserveOnly reports a difference instead of acting"] = (() => Observing(Ready()) with { Live = Live(running: false) },
+        ["ObserveOnly reports a difference instead of acting"] = (() => Observing(Ready(PowerState.Stopped)) with { Live = Live(running: true) },
+            step => Assert.IsType<Step.ReadAddresses>(step)),
+        ["ObserveOnly reports a difference instead of acting, addresses read"] = (
+            () => Observing(Ready(PowerState.Stopped)) with { Live = Live(running: true), AddressesRead = true },
             step => AssertReport(step, ConditionKind.Ready, Reasons.ObserveOnly, "not enforced")),
     };
 

@@ -198,7 +198,12 @@ internal static partial class LifecyclePlanner
     /// </summary>
     public static ContainerStep? Ownership(ContainerFacts f, ContainerControllerSettings s, string node)
     {
-        if (f.ObserveOnly || f.Deletion != DeletionPolicy.Delete || (!f.Deleting && (f.Spec.Create is not null || f.History.MarkVerified)))
+        var mustVerify = !f.ObserveOnly
+            && ((f.Deleting && f.Deletion == DeletionPolicy.Delete)
+                // A container this resource creates is touched only once it is known to be the one it created.
+                || (f.Spec.Create is not null && !f.History.MarkVerified)
+                || (!f.Deleting && f.Deletion == DeletionPolicy.Delete && !f.History.MarkVerified));
+        if (!mustVerify)
         {
             return null;
         }
@@ -210,16 +215,24 @@ internal static partial class LifecyclePlanner
 
         var vmid = f.Vmid;
         var owner = config.Owner;
+        var ours = owner is not null && owner.SameResource(f.Mark);
+        if (!ours && config.Lock == "create")
+        {
+            // PVE writes the notes only when the archive is unpacked: whose create this is shows then.
+            return new ContainerStep.Report(ContainerOutcome.Progressing(Reasons.Creating,
+                $"CT {vmid} is being created (lock create); waiting to see whether it is this resource's"), s.LockedRetry);
+        }
+
         if (f.Deleting)
         {
-            if (owner is null || !owner.SameResource(f.Mark))
+            if (!ours)
             {
                 var found = owner is null ? "it carries no owner mark" : $"its owner mark names LxcContainer {owner.Resource} (uid {owner.Uid})";
                 return new ContainerStep.Finish(ContainerEvent.Warn(Reasons.NotOwned,
-                    $"CT {vmid} is not destroyed: {found}, not this resource; it is left as it is"));
+                    $"CT {vmid} is not {(f.Deletion == DeletionPolicy.Delete ? "destroyed" : "stopped")}: {found}, not this resource; it is left as it is"));
             }
 
-            if (config.Protected)
+            if (f.Deletion == DeletionPolicy.Delete && config.Protected)
             {
                 var message = $"CT {vmid} has protection on, so it cannot be destroyed; turn it off to let the deletion finish (pct set {vmid} --protection 0)";
                 var already = ConditionList.Find(f.Container.Status?.Conditions, ConditionTypes.Ready) is { Reason: Reasons.Protected };
@@ -229,12 +242,32 @@ internal static partial class LifecyclePlanner
             return null;
         }
 
+        if (f.Spec.Create is not null)
+        {
+            if (ours)
+            {
+                return null;
+            }
+
+            if (f.Spec.Vmid is null)
+            {
+                // Someone else's container took the allocated id since: take the next one.
+                return new ContainerStep.AllocateVmid { History = f.History with { TakenVmids = f.History.TakenVmids.Add(f.KnownVmid) } };
+            }
+
+            var whose = owner is null ? "no owner mark" : $"the owner mark of LxcContainer {owner.Resource}";
+            return new ContainerStep.Report(ContainerOutcome.Stalled(Reasons.AlreadyExists,
+                $"CT {vmid} already exists on node {node} and carries {whose}, not this resource's: nothing is created, changed or destroyed. "
+                + "Choose a free spec.vmid, leave spec.vmid out to have one allocated, or remove spec.create to adopt the existing container"),
+                s.ResyncInterval);
+        }
+
         if (owner is null)
         {
             return new ContainerStep.WriteOwnerMark(node);
         }
 
-        if (!owner.SameResource(f.Mark))
+        if (!ours)
         {
             return new ContainerStep.Report(ContainerOutcome.Stalled(Reasons.OwnedElsewhere,
                 $"CT {vmid} carries the owner mark of LxcContainer {owner.Resource} (uid {owner.Uid}), perhaps of another Kubernetes cluster: "
@@ -299,6 +332,12 @@ internal static partial class LifecyclePlanner
         if (f.Config is null && kind == "CT" && node is not null)
         {
             return new ContainerStep.ReadConfig(node);
+        }
+
+        if (f.Config is { Lock: "create", Owner: null })
+        {
+            return new ContainerStep.Report(ContainerOutcome.Progressing(Reasons.Creating,
+                $"CT {vmid} is being created (lock create); waiting to see whether it is this resource's"), s.LockedRetry);
         }
 
         if (f.Config?.Owner is { } owner && owner.SameResource(f.Mark) && node is not null)
