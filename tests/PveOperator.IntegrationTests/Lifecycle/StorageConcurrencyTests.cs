@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Headers;
 using k8s;
 using PveOperator.Entities;
 using PveOperator.IntegrationTests.Infrastructure;
@@ -54,7 +53,7 @@ public sealed class StorageConcurrencyTests(ControlPlaneFixture controlPlane, IT
                 is { } hash && string.Equals(hash, simulator.CertificateFingerprint.Replace(":", "", StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase),
         };
         using var http = new HttpClient(handler) { BaseAddress = simulator.ApiUrl };
-        http.DefaultRequestHeaders.Authorization = AuthenticationHeaderValue.Parse(simulator.DefaultAuthorizationHeader);
+        http.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", simulator.DefaultAuthorizationHeader);
         var answers = await Task.WhenAll(Enumerable.Range(0, 60).Select(i => http.PostAsync("nodes/pve1/lxc", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["vmid"] = (1000 + i).ToString(CultureInfo.InvariantCulture),
