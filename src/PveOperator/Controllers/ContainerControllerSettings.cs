@@ -12,6 +12,14 @@ public sealed record ContainerControllerSettings
     public TimeSpan TaskPollMinInterval { get; init; } = TimeSpan.FromMilliseconds(100);
     /// <summary>Power actions (tasks) in flight at once per PVE node; more would run into PVE's 10 s lock timeouts.</summary>
     public int MaxActionsPerNode { get; init; } = 4;
+
+    public const int DefaultMaxAllocationsPerStorage = 2;
+
+    /// <summary>
+    /// Creates, clones and destroys in flight per storage: PVE allocates and frees volumes one at a time under the
+    /// storage's lock and fails a task that waits for it more than 10 s.
+    /// </summary>
+    public int MaxAllocationsPerStorage { get; init; } = DefaultMaxAllocationsPerStorage;
     /// <summary>
     /// A task still running after this long stops counting against its node's action slots: PVE's lock contention is at
     /// a task's start, and a shutdown waiting out a long spec.shutdown.timeoutSeconds must not hold the node up for others.

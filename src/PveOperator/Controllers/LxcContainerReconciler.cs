@@ -22,6 +22,7 @@ internal sealed partial class LxcContainerReconciler(
     TimeProvider clock,
     Random random,
     ILogger<LxcContainerReconciler> logger,
+    ISecretReader? secrets = null,
     TenancyGate? tenancy = null) : IReconciler<V1Alpha1LxcContainer>
 {
     public const string FinalizerName = "pve-operator.io/container";
@@ -29,7 +30,9 @@ internal sealed partial class LxcContainerReconciler(
     /// <summary>Observation steps in one reconcile; the planner needs at most five (task, settle, slot, status, addresses).</summary>
     private const int MaxStepsPerReconcile = 8;
 
-    private readonly ContainerActions actions = new(statusWriter, events, settings, logger);
+    private readonly ContainerActions actions = new(statusWriter, events, settings, logger,
+        new LifecycleActions(statusWriter, events, secrets, (provider, vmid, uid) =>
+            containers.ByIndex(ContainerIndexes.ByProviderAndVmid, ContainerClaims.IndexKey(provider, vmid)).Any(c => c.Metadata.Uid != uid)));
 
     public Task<ReconcileResult> ReconcileAsync(V1Alpha1LxcContainer container, CancellationToken cancellationToken) =>
         RunAsync(container, deleting: false, cancellationToken);
@@ -42,6 +45,13 @@ internal sealed partial class LxcContainerReconciler(
         var before = ConditionList.Find(container.Status?.Conditions, ConditionTypes.Ready);
         var work = new ContainerReconcile(container, StatusCopy.Of(container.Status), clock.GetUtcNow());
         ResumeLegacyPendingTask(work);
+        // The VMID is recorded once and never changes; the VMID column and a changed spec.vmid are judged by it.
+        work.Status.Vmid ??= container.Spec.Vmid;
+        if (!container.Paused)
+        {
+            work.Unpause();
+        }
+
         registry.TryGet(container.Spec.ProviderRef.Name, out var connection);
         var facts = Observe(work, connection, deleting);
         for (var steps = 1; ; steps++)
@@ -77,6 +87,7 @@ internal sealed partial class LxcContainerReconciler(
                 MaxActionsPerNode = connection.ActionSlots.MaxPerNode,
                 TaskTimings = connection.TaskTimings,
                 ContainerCount = connection.Histories.Count,
+                VmidRange = providers.Get(providerName)?.Spec.VmidRange,
             };
         }
 
@@ -96,6 +107,8 @@ internal sealed partial class LxcContainerReconciler(
             TenancyRefusal = tenancy?.Refuse(container),
             ClaimHolder = holder is null || holder == EntityKey.Of(container) ? null : holder,
             Entry = vmid is { } known ? connection?.Snapshot?.Find(known) : null,
+            SnapshotFetchedAt = connection?.Snapshot?.FetchedAt ?? DateTimeOffset.MinValue,
+            SourceEntry = spec.Create?.Clone is { } clone ? connection?.Snapshot?.Find(clone.Vmid) : null,
             History = connection?.Histories.GetValueOrDefault(HistoryKey(container)) ?? ContainerHistory.Empty,
             Spread = random.NextDouble(),
             Jitter = random.NextDouble(),
@@ -111,6 +124,10 @@ internal sealed partial class LxcContainerReconciler(
         {
             case ContainerStep.KeepStatus keep:
                 return ReconcileResult.RequeueAfter(keep.Requeue);
+            case ContainerStep.Pause pause:
+                work.Pause();
+                await ContainerActions.WriteStatusAsync(work, statusWriter, cancellationToken);
+                return ReconcileResult.RequeueAfter(pause.Requeue);
             case ContainerStep.Finish finish:
                 if (finish.Event is { } note)
                 {
@@ -207,6 +224,13 @@ internal sealed partial class LxcContainerReconciler(
     private static void Forget(ProviderConnection? connection, V1Alpha1LxcContainer container)
     {
         connection?.ActionSlots.Release(EntityKey.Of(container));
+        connection?.StorageSlots.Release(EntityKey.Of(container));
+        connection?.CloneSourceSlots.Release(EntityKey.Of(container));
+        if (container.Status?.Vmid is { } vmid && container.Metadata.Uid is { } uid)
+        {
+            connection?.VmidReservations.TryRemove(new KeyValuePair<int, string>(vmid, uid));
+        }
+
         connection?.Histories.TryRemove(HistoryKey(container), out _);
     }
 

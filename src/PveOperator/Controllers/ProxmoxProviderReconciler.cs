@@ -222,7 +222,7 @@ internal sealed partial class ProxmoxProviderReconciler(
 
         // A new client (rotated token, changed URL) keeps what containers rely on until its first sync replaces it.
         var connection = new ProviderConnection(name, clientFactory.Create(settings), settings, containerSettings.MaxActionsPerNode,
-            key => containers.Publish(new ContainerSignal.SlotFreed(key)), existing, clock)
+            key => containers.Publish(new ContainerSignal.SlotFreed(key)), containerSettings.MaxAllocationsPerStorage, existing, clock)
         {
             Health = existing?.Health ?? ProviderHealth.Connecting,
             Snapshot = existing?.Snapshot,

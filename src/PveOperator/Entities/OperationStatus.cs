@@ -22,6 +22,14 @@ public sealed class OperationStatus
     [JsonPropertyName("startedAt")]
     public DateTime StartedAt { get; set; }
 
+    [Description("The node the operation's container is on (for a create or clone: where it will be).")]
+    [JsonPropertyName("node")]
+    public string? Node { get; set; }
+
+    [Description("The storage whose allocation slot a create, clone or destroy holds.")]
+    [JsonPropertyName("storage")]
+    public string? Storage { get; set; }
+
     [Description("The spec generation the operation was sent for.")]
     [JsonPropertyName("generation")]
     public long Generation { get; set; }

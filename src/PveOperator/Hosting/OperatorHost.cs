@@ -74,6 +74,11 @@ internal static class OperatorHost
         {
             settings = settings with { IpRefreshBudgetPerMinute = ipRefreshBudget };
         }
+
+        if (options.MaxAllocationsPerStorage is { } allocations)
+        {
+            settings = settings with { MaxAllocationsPerStorage = allocations };
+        }
         var services = builder.Services;
         services.AddSingleton<IKubernetes>(_ => new Kubernetes(kubernetesConfig));
         services.AddSingleton(TimeProvider.System);
@@ -183,6 +188,7 @@ internal static class OperatorHost
             clock,
             Random.Shared,
             loggerFactory.CreateLogger<LxcContainerReconciler>(),
+            services.GetRequiredService<ISecretReader>(),
             new TenancyGate(
                 name => providerController.Cache.Get(name)?.Spec.AllowedNamespaces,
                 name => namespaces.Cache.Get(name)?.Metadata.Labels is { } labels ? new Dictionary<string, string>(labels) : null));

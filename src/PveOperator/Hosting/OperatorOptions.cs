@@ -18,6 +18,9 @@ public sealed record OperatorOptions
 
     /// <summary>Slow address refreshes per provider and minute at most; null keeps the controller's default.</summary>
     public int? IpRefreshPerMinute { get; init; }
+
+    /// <summary>Creates, clones and destroys in flight per PVE storage; null keeps the default (2).</summary>
+    public int? MaxAllocationsPerStorage { get; init; }
     public bool JsonLogs { get; init; }
     /// <summary>
     /// Whether a provider may set tls.insecureSkipVerify. Off, such a provider is refused: an unverified endpoint

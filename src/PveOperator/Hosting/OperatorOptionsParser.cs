@@ -20,6 +20,7 @@ internal static class OperatorOptionsParser
                                                (default: $POD_NAMESPACE, else pve-system)
           --ip-refresh-per-minute N            slow container address refreshes per provider and minute at most
                                                (default 20; 0 = no cap, every container every 10 min)
+          --max-allocations-per-storage N      creates, clones and destroys in flight per PVE storage (default 2)
           --kubeconfig PATH                    kubeconfig to use (default: KUBECONFIG, then in-cluster)
           --log-format text|json               (default text)
           --allow-insecure-tls[=true|false]    let providers use tls.insecureSkipVerify (default false: refused)
@@ -68,6 +69,7 @@ internal static class OperatorOptionsParser
                 "health-probe-bind-address" => options with { HealthProbeBindAddress = Value() },
                 "max-concurrent-reconciles" => options with { MaxConcurrentReconciles = PositiveInt(name, Value()) },
                 "ip-refresh-per-minute" => options with { IpRefreshPerMinute = NonNegativeInt(name, Value()) },
+                "max-allocations-per-storage" => options with { MaxAllocationsPerStorage = PositiveInt(name, Value()) },
                 "kubeconfig" => options with { Kubeconfig = Value() },
                 "secret-namespace" => options with { SecretNamespace = Value() },
                 "log-format" => options with { JsonLogs = Value() switch

@@ -13,16 +13,22 @@ internal sealed partial class ContainerActions(
     IStatusWriter<V1Alpha1LxcContainer> statusWriter,
     IEventRecorder events,
     ContainerControllerSettings settings,
-    ILogger logger)
+    ILogger logger,
+    LifecycleActions lifecycle)
 {
     public async Task<ContainerFacts> RunAsync(
         ContainerStep step, ContainerFacts f, ContainerReconcile work, ProviderConnection connection, CancellationToken cancellationToken)
     {
         var key = EntityKey.Of(work.Container);
-        var vmid = f.KnownVmid;
         var client = connection.Client;
         try
         {
+            if (await lifecycle.RunAsync(step, f, work, connection, cancellationToken) is { } lifecycleFacts)
+            {
+                return lifecycleFacts;
+            }
+
+            var vmid = f.KnownVmid;
             switch (step)
             {
                 case ContainerStep.PollTask poll:
@@ -37,6 +43,9 @@ internal sealed partial class ContainerActions(
 
                     work.Status.Operation = null;
                     connection.ActionSlots.Release(key);
+                    connection.StorageSlots.Release(key);
+                    connection.CloneSourceSlots.Release(key);
+                    await lifecycle.SettledAsync(operation, settle.Outcome, work, cancellationToken);
                     return f with { Settled = operation, Task = settle.Outcome };
                 }
 
@@ -75,11 +84,20 @@ internal sealed partial class ContainerActions(
     private async Task<TaskObservation> PollAsync(
         Upid upid, ContainerReconcile work, ProviderConnection connection, string key, TimeSpan slotHoldLimit, CancellationToken cancellationToken)
     {
-        var sincePost = work.Now.UtcDateTime - DateTime.SpecifyKind(work.Status.Operation!.StartedAt, DateTimeKind.Utc);
-        if (sincePost < slotHoldLimit)
+        var operation = work.Status.Operation!;
+        var sincePost = work.Now.UtcDateTime - DateTime.SpecifyKind(operation.StartedAt, DateTimeKind.Utc);
+        switch (operation.Type)
         {
-            // After a restart the task is still running in PVE: count it against its node's limit.
-            connection.ActionSlots.Hold(upid.Node, key);
+            // After a restart the task is still running in PVE: count it against its node's, source's or storage's limit.
+            case OperationType.Start or OperationType.Shutdown when sincePost < slotHoldLimit:
+                connection.ActionSlots.Hold(upid.Node, key);
+                break;
+            case OperationType.Clone:
+                connection.CloneSourceSlots.Hold(upid.Id, key);
+                break;
+            case OperationType.Create or OperationType.Destroy when operation.Storage is { } storage:
+                connection.StorageSlots.Hold(storage, key);
+                break;
         }
 
         PveTaskStatus task;
@@ -151,7 +169,8 @@ internal sealed partial class ContainerActions(
         // The UPID must reach the API server before anything else can happen, so a restart resumes instead of re-sending.
         await WriteStatusAsync(work, statusWriter, cancellationToken);
         await events.NormalAsync(work.Container, verb, $"{ContainerPlanner.Verb(act.Type)} of CT {vmid} on {act.Node} sent", cancellationToken);
-        return f with { JustSent = true, History = f.History.ActionSent() };
+        // The task observed earlier in this reconcile was the previous operation's, not this one's.
+        return f with { JustSent = true, Task = null, Settled = null, History = f.History.ActionSent() };
     }
 
     /// <summary>Writes the status if it changed; later writes of the same reconcile compare against what was written.</summary>

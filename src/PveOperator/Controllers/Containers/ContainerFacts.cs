@@ -56,6 +56,44 @@ internal sealed record ContainerFacts
     /// <summary>Which step's request failed.</summary>
     public ContainerStep? FailedStep { get; init; }
 
+    /// <summary>When the snapshot <see cref="Entry"/> comes from was fetched: a container created after it is not in it yet.</summary>
+    public DateTimeOffset SnapshotFetchedAt { get; init; }
+
+    /// <summary>The container's config, read in this reconcile (ownership, protection, root storage).</summary>
+    public ContainerConfigFacts? Config { get; init; }
+
+    /// <summary>The clone source's snapshot entry and config, read in this reconcile.</summary>
+    public PveClusterResource? SourceEntry { get; init; }
+
+    public ContainerConfigFacts? Source { get; init; }
+
+    /// <summary>The node chosen for a create without spec.node; empty when no node is online.</summary>
+    public string? PlacedNode { get; init; }
+
+    /// <summary>The vztmpl volumes of the template's storage, listed in this reconcile.</summary>
+    public IReadOnlyList<string>? Templates { get; init; }
+
+    /// <summary>The root password from create.rootPasswordSecretRef, once read.</summary>
+    public PveSecret? RootPassword { get; init; }
+
+    /// <summary>Why the root password could not be read (missing Secret or key, label, permission).</summary>
+    public string? SecretProblem { get; init; }
+
+    /// <summary>Whether the storage has room for one more create, clone or destroy for this resource; null until asked.</summary>
+    public bool? StorageSlotFree { get; init; }
+
+    /// <summary>No VMID was free in the provider's vmidRange.</summary>
+    public bool VmidRangeExhausted { get; init; }
+
+    /// <summary>This resource's owner mark, as written into the container's description.</summary>
+    public OwnerMark Mark => new(Container.Metadata.NamespaceProperty ?? "", Container.Metadata.Name ?? "", Container.Metadata.Uid ?? "");
+
+    public ManagementPolicy Management => Spec.ManagementPolicy ?? ManagementPolicy.Full;
+
+    public bool ObserveOnly => Management == ManagementPolicy.ObserveOnly;
+
+    public DeletionPolicy Deletion => Spec.DeletionPolicy ?? DeletionPolicy.Orphan;
+
     /// <summary>Uniform samples in [0, 1): spreading and jitter, injected so that the planner stays deterministic.</summary>
     public double Spread { get; init; }
 

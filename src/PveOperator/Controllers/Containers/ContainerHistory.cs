@@ -37,6 +37,26 @@ internal sealed record ContainerHistory
     /// <summary>How long after its POST the pending task was last seen still running; zero when not yet.</summary>
     public TimeSpan TaskLastSeenRunning { get; init; }
 
+    /// <summary>When this operator saw its create or clone of the container end well, and on which node.</summary>
+    public DateTimeOffset? CreatedAt { get; init; }
+
+    public string? CreatedOn { get; init; }
+
+    /// <summary>The node chosen for this resource's create (spec.node omitted), kept while it waits for a storage slot.</summary>
+    public string? PlacedOn { get; init; }
+
+    /// <summary>VMIDs an allocation found taken by a container that is not ours: never offered again to this resource.</summary>
+    public System.Collections.Immutable.ImmutableHashSet<int> TakenVmids { get; init; } = [];
+
+    /// <summary>A create failed for a missing template: list the storage's templates before trying again.</summary>
+    public bool TemplateMissing { get; init; }
+
+    /// <summary>The adopted container was seen carrying this resource's owner mark (or it was written): no need to read it again.</summary>
+    public bool MarkVerified { get; init; }
+
+    public ContainerHistory Created(DateTimeOffset now, string node) =>
+        this with { CreatedAt = now, CreatedOn = node, TemplateMissing = false, MarkVerified = true };
+
     public bool InBackoff(DateTimeOffset now, long generation) =>
         ConsecutiveFailures > 0 && FailedGeneration == generation && now < RetryNotBefore;
 

@@ -14,7 +14,13 @@ internal static class ContainerPlanner
     {
         var vmid = f.Vmid;
         var provider = f.Provider;
-        if (f.Deleting && (f.Spec.DeletionPolicy ?? DeletionPolicy.Orphan) == DeletionPolicy.Orphan)
+        if (f.Container.Paused)
+        {
+            // As Cluster API's paused: nothing at all, the deletion included, until the annotation goes.
+            return new ContainerStep.Pause(s.ResyncInterval);
+        }
+
+        if (f.Deleting && (f.Deletion == DeletionPolicy.Orphan || f.ObserveOnly))
         {
             return new ContainerStep.Finish(null);
         }
@@ -25,6 +31,14 @@ internal static class ContainerPlanner
             return f.Deleting
                 ? new ContainerStep.Finish(null)
                 : new ContainerStep.Report(ContainerOutcome.Stalled(Reasons.ProviderNotAllowed, refusal), s.ResyncInterval) { ForgetsObserved = true };
+        }
+
+        if (LifecyclePlanner.InvalidSpec(f) is { } invalid)
+        {
+            // The identity of the container is not certain: nothing is stopped or destroyed on the way out either.
+            return f.Deleting
+                ? new ContainerStep.Finish(ContainerEvent.Warn(Reasons.InvalidSpec, $"{invalid}; the container is left as it is"))
+                : Stall(Reasons.InvalidSpec, invalid, s.ResyncInterval);
         }
 
         if (f.ClaimHolder is { } holder)
@@ -47,6 +61,11 @@ internal static class ContainerPlanner
             return OnError(f, s, error);
         }
 
+        if (LifecyclePlanner.BeforeLocate(f, s) is { } lifecycle)
+        {
+            return lifecycle;
+        }
+
         if (f.Spec.Node is { } pinned && !provider.NodeNames.Contains(pinned))
         {
             return f.Deleting
@@ -57,9 +76,15 @@ internal static class ContainerPlanner
 
         if (Locate(f) is not { } node)
         {
-            return f.Deleting
-                ? new ContainerStep.Finish(ContainerEvent.Normal(Reasons.NotFound,
-                    $"CT {vmid} no longer exists in provider {provider.Name}: nothing left to stop"))
+            if (f.Deleting)
+            {
+                return new ContainerStep.Finish(ContainerEvent.Normal(Reasons.NotFound, f.Deletion == DeletionPolicy.Delete
+                    ? $"CT {vmid} no longer exists in provider {provider.Name}: it counts as destroyed"
+                    : $"CT {vmid} no longer exists in provider {provider.Name}: nothing left to stop"));
+            }
+
+            return f.Spec.Create is not null
+                ? LifecyclePlanner.CreateStep(f, s)
                 : Stall(Reasons.NotFound, $"CT {vmid} not found on any node of provider {provider.Name} (nodes: {provider.AvailableNodeNames})", s.NotFoundRetry);
         }
 
@@ -73,6 +98,11 @@ internal static class ContainerPlanner
             var delay = f.History.BackoffRemaining(f.Now);
             return new ContainerStep.Report(ContainerOutcome.Stalled(Reasons.TaskFailed,
                 $"{Verb(settled.Type)} of CT {vmid} failed: {failed.FailureText}; retrying in {DurationFormat.Format(delay)}", warn: true), delay);
+        }
+
+        if (LifecyclePlanner.Ownership(f, s, node) is { } ownership)
+        {
+            return ownership;
         }
 
         if (f.Live is not { } live)
@@ -93,7 +123,14 @@ internal static class ContainerPlanner
         f.Spec.Node
         ?? f.Entry?.Node
         // While a task runs, its UPID names the node even if the snapshot has not caught up yet.
-        ?? (Upid.TryParse(f.Status.Operation?.Upid ?? f.Settled?.Upid, out var upid) ? upid.Node : null);
+        ?? (f.Status.Operation ?? f.Settled) switch
+        {
+            { Node: { } node } => node,
+            var operation when Upid.TryParse(operation?.Upid, out var upid) && operation!.Type is not (OperationType.Create or OperationType.Clone) => upid.Node,
+            _ => null,
+        }
+        // A container we just created is missing only from snapshots taken before it existed.
+        ?? (f.History.CreatedOn is { } created && f.Entry is null && f.SnapshotFetchedAt <= f.History.CreatedAt ? created : null);
 
     private static ContainerStep? ProviderStep(ContainerFacts f, ContainerControllerSettings s)
     {
@@ -165,9 +202,13 @@ internal static class ContainerPlanner
                 var settled = f.History.Settled(f.Now, s.SnapshotLag);
                 return new ContainerStep.SettleOperation(ended)
                 {
-                    History = ended.Succeeded
-                        ? settled.ActionSucceeded(f.Now, towardsRunning: operation.Type == OperationType.Start)
-                        : settled.Failed(f.Now, f.Generation, s.FailureBackoffBase, s.FailureBackoffMax),
+                    History = !ended.Succeeded
+                        ? settled.Failed(f.Now, f.Generation, s.FailureBackoffBase, s.FailureBackoffMax)
+                        : operation.Type is OperationType.Create or OperationType.Clone
+                            ? settled.Converged().Created(f.Now, operation.Node ?? Locate(f) ?? "")
+                            : operation.Type == OperationType.Destroy
+                                ? settled.Converged()
+                                : settled.ActionSucceeded(f.Now, towardsRunning: operation.Type == OperationType.Start),
                 };
             }
 
@@ -223,12 +264,16 @@ internal static class ContainerPlanner
         var history = f.History.Converged();
         if (f.Deleting)
         {
-            return new ContainerStep.Finish(ContainerEvent.Normal(Reasons.Stopped, $"CT {vmid} stopped as deletionPolicy Stop asks")) { History = history };
+            return f.Deletion == DeletionPolicy.Delete
+                ? LifecyclePlanner.Destroy(f with { History = history }, s, node, live) with { History = history }
+                : new ContainerStep.Finish(ContainerEvent.Normal(Reasons.Stopped, $"CT {vmid} stopped as deletionPolicy Stop asks")) { History = history };
         }
 
         if (!live.Running)
         {
-            return new ContainerStep.Report(ContainerOutcome.Ready(Reasons.Stopped, $"CT {vmid} is stopped on {node}"), s.ResyncInterval, Converged: true)
+            return new ContainerStep.Report(f.ObserveOnly
+                ? ContainerOutcome.Ready(Reasons.ObserveOnly, $"CT {vmid} is stopped on {node} (managementPolicy ObserveOnly: nothing is written to PVE)")
+                : ContainerOutcome.Ready(Reasons.Stopped, $"CT {vmid} is stopped on {node}"), s.ResyncInterval, Converged: true)
             {
                 History = history,
             };
@@ -240,7 +285,9 @@ internal static class ContainerPlanner
             return new ContainerStep.ReadAddresses(node) { History = addresses.History };
         }
 
-        return new ContainerStep.Report(ContainerOutcome.Ready(Reasons.Running, $"CT {vmid} is running on {node}"), addresses.Requeue, Converged: true)
+        return new ContainerStep.Report(f.ObserveOnly
+            ? ContainerOutcome.Ready(Reasons.ObserveOnly, $"CT {vmid} is running on {node} (managementPolicy ObserveOnly: nothing is written to PVE)")
+            : ContainerOutcome.Ready(Reasons.Running, $"CT {vmid} is running on {node}"), addresses.Requeue, Converged: true)
         {
             History = addresses.History,
         };
@@ -249,6 +296,14 @@ internal static class ContainerPlanner
     private static ContainerStep ActStep(ContainerFacts f, ContainerControllerSettings s, string node, LiveState live)
     {
         var vmid = f.Vmid;
+        if (f.ObserveOnly)
+        {
+            var state = live.Running ? "running" : "stopped";
+            return new ContainerStep.Report(ContainerOutcome.Ready(Reasons.ObserveOnly,
+                $"CT {vmid} is {state} on {node}; spec.powerState {f.Desired} is not enforced (managementPolicy ObserveOnly: nothing is written to PVE)"),
+                s.ResyncInterval, Converged: true);
+        }
+
         if (!string.IsNullOrEmpty(live.Lock))
         {
             return new ContainerStep.Report(
@@ -292,6 +347,11 @@ internal static class ContainerPlanner
 
     private static ContainerStep OnError(ContainerFacts f, ContainerControllerSettings s, PveApiException error)
     {
+        if (LifecyclePlanner.OnError(f, s, error) is { } lifecycle)
+        {
+            return lifecycle;
+        }
+
         var vmid = f.Vmid;
         var node = Locate(f) ?? "?";
         if (f.FailedStep is ContainerStep.SendPowerAction action)
@@ -364,6 +424,9 @@ internal static class ContainerPlanner
     {
         OperationType.Start => "start",
         OperationType.Shutdown => "shutdown",
+        OperationType.Create => "create",
+        OperationType.Clone => "clone",
+        OperationType.Destroy => "destroy",
         _ => type.ToString().ToLowerInvariant(),
     };
 }

@@ -56,6 +56,14 @@ internal sealed class ContainerReconcile(V1Alpha1LxcContainer container, LxcCont
         Status.PendingTask = null;
     }
 
+    /// <summary>The annotation pve-operator.io/paused is set: say so, and change nothing else.</summary>
+    public void Pause() =>
+        Status.Conditions = ConditionList.Set(Status.Conditions, ConditionTypes.Paused, "True", Reasons.Paused,
+            $"the annotation {V1Alpha1LxcContainer.PausedAnnotation}: \"true\" pauses the operator for this resource: nothing is observed or changed, deletion included, until it is removed",
+            Generation, Now.UtcDateTime);
+
+    public void Unpause() => Status.Conditions = ConditionList.Remove(Status.Conditions, ConditionTypes.Paused);
+
     public void Ready(string reason, string message)
     {
         Status.Conditions = ConditionList.Set(Status.Conditions, ConditionTypes.Ready, "True", reason, message, Generation, Now.UtcDateTime);

@@ -38,6 +38,42 @@ internal abstract record ContainerStep
     /// <summary>Take an action slot, record the operation in status, and send the power action.</summary>
     public sealed record SendPowerAction(string Node, OperationType Type) : ContainerStep;
 
+    /// <summary>Pick the VMID of a container created without spec.vmid and record it in status (written with the create).</summary>
+    public sealed record AllocateVmid : ContainerStep;
+
+    /// <summary>Read the container's config: its owner mark, protection and root storage.</summary>
+    public sealed record ReadConfig(string Node) : ContainerStep;
+
+    /// <summary>Find the clone source in the snapshot and read its config (template or not, root storage).</summary>
+    public sealed record ReadCloneSource(string Node, int Vmid) : ContainerStep;
+
+    /// <summary>Choose the node for a create without spec.node (node figures read at most every 15 s per provider).</summary>
+    public sealed record PlaceNode : ContainerStep;
+
+    /// <summary>List the vztmpl volumes of the template's storage.</summary>
+    public sealed record ListTemplates(string Node, string Storage) : ContainerStep;
+
+    /// <summary>Read the root password from create.rootPasswordSecretRef.</summary>
+    public sealed record ReadRootPassword : ContainerStep;
+
+    /// <summary>Ask the storage's allocation slots whether this resource could create, clone or destroy now.</summary>
+    public sealed record CheckStorageSlot(string Storage) : ContainerStep;
+
+    /// <summary>Take a storage slot, record VMID and operation in status, and POST the create.</summary>
+    public sealed record SendCreate(string Node, string Storage) : ContainerStep;
+
+    /// <summary>Take a storage slot, record VMID and operation in status, and POST the clone on the source's node.</summary>
+    public sealed record SendClone(string SourceNode, int SourceVmid, string Node, string Storage) : ContainerStep;
+
+    /// <summary>Take a storage slot, record the operation, and DELETE the container with purge and its disks.</summary>
+    public sealed record SendDestroy(string Node, string Storage) : ContainerStep;
+
+    /// <summary>Write this resource's owner mark into the adopted container's description (PUT config with the digest read).</summary>
+    public sealed record WriteOwnerMark(string Node) : ContainerStep;
+
+    /// <summary>The resource is paused: set Paused=True, change nothing else, and look again after <paramref name="Requeue"/>.</summary>
+    public sealed record Pause(TimeSpan Requeue) : ContainerStep;
+
     /// <summary>Report a condition (status written if changed) and come back after <paramref name="Requeue"/>.</summary>
     /// <param name="Converged">The container is in its desired power state: any action slot held passes on.</param>
     /// <param name="Outcome">The condition to set; null leaves the conditions as they are.</param>
@@ -57,5 +93,5 @@ internal abstract record ContainerStep
     public sealed record Finish(ContainerEvent? Event) : ContainerStep;
 
     /// <summary>Whether the step gathers a fact, closes bookkeeping or acts, after which the planner decides again.</summary>
-    public bool PlansAgain => this is PollTask or SettleOperation or ReadLiveStatus or AdoptSnapshot or CheckSlot or ReadAddresses or SendPowerAction;
+    public bool PlansAgain => this is not (Report or KeepStatus or Finish or Pause);
 }

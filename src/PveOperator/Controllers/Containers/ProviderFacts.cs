@@ -21,6 +21,9 @@ internal sealed record ProviderFacts(string Name, bool Exists, ProviderHealth? H
     /// <summary>How long the provider's tasks take, to poll a pending one about when it should be done.</summary>
     public TaskTimings TaskTimings { get; init; } = new();
 
+    /// <summary>The provider's spec.vmidRange, where VMIDs of created containers come from.</summary>
+    public Entities.VmidRange? VmidRange { get; init; }
+
     /// <summary>How many resources the provider's containers have; the address refresh budget is spread over them.</summary>
     public int ContainerCount { get; init; }
 }

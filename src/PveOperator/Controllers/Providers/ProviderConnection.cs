@@ -16,6 +16,7 @@ internal sealed class ProviderConnection(
     PveClientSettings? settings,
     int maxActionsPerNode,
     Action<string>? wakeContainer = null,
+    int maxAllocationsPerStorage = ContainerControllerSettings.DefaultMaxAllocationsPerStorage,
     ProviderConnection? predecessor = null,
     TimeProvider? clock = null) : IDisposable
 {
@@ -32,6 +33,18 @@ internal sealed class ProviderConnection(
     public PveNodePool Nodes => client?.Nodes ?? noNodes;
     /// <summary>Per-node power-action slots; a freed slot wakes the next waiting container through <c>wakeContainer</c>.</summary>
     public NodeActionSlots ActionSlots { get; } = predecessor?.ActionSlots ?? new(maxActionsPerNode, wakeContainer, clock);
+    /// <summary>Create, clone and destroy in flight per storage (PVE's allocation lock times out when too many wait for it).</summary>
+    public NodeActionSlots StorageSlots { get; } = predecessor?.StorageSlots ?? new(maxAllocationsPerStorage, wakeContainer, clock);
+
+    /// <summary>One clone at a time per source: PVE locks the source ("disk") for the whole clone.</summary>
+    public NodeActionSlots CloneSourceSlots { get; } = predecessor?.CloneSourceSlots ?? new(1, wakeContainer, clock);
+
+    /// <summary>VMIDs allocated to resources (by UID) that may not show in the snapshot yet: two creates never get one id.</summary>
+    public ConcurrentDictionary<int, string> VmidReservations { get; } = predecessor?.VmidReservations ?? new();
+
+    /// <summary>Node figures and recent placements for creates without spec.node.</summary>
+    public PlacementBook Placements { get; } = predecessor?.Placements ?? new();
+
     /// <summary>Each LxcContainer's history, by resource UID: two resources never share one, even for one VMID.</summary>
     public ConcurrentDictionary<string, ContainerHistory> Histories { get; } = predecessor?.Histories ?? new(StringComparer.Ordinal);
     /// <summary>How long this cluster's tasks take, for polling them when they should be done.</summary>
