@@ -31,7 +31,6 @@ public sealed class DestroyTests(ControlPlaneFixture controlPlane, ITestOutputHe
         await CreateResourceAsync(harness, provider, name, FromTemplate(more: s =>
         {
             s.Vmid = vmid;
-            s.Node = "pve1";
             s.DeletionPolicy = DeletionPolicy.Delete;
             s.Shutdown = new ShutdownSpec { TimeoutSeconds = 10, ForceStop = true };
         }));

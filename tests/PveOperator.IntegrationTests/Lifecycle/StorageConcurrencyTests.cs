@@ -83,11 +83,8 @@ public sealed class StorageConcurrencyTests(ControlPlaneFixture controlPlane, IT
                 await gate.WaitAsync();
                 try
                 {
-                    await CreateResourceAsync(harness, provider, name, FromTemplate(storage: StorageIds[i % 2], more: s =>
-                    {
-                        s.Node = Nodes[i % 3];
-                        s.Create!.RootfsSize = "2Gi";
-                    }));
+                    // No spec.node: placed by free memory, which the CTs already placed use up.
+                    await CreateResourceAsync(harness, provider, name, FromTemplate(storage: StorageIds[i % 2], more: s => s.Create!.RootfsSize = "2Gi"));
                 }
                 finally
                 {
@@ -117,10 +114,15 @@ public sealed class StorageConcurrencyTests(ControlPlaneFixture controlPlane, IT
             var ct = simulator.Cluster.GetContainer(vmid);
             Assert.NotNull(ct);
             Assert.True(ct.Running);
-            Assert.Equal(Nodes[index % 3], ct.Node);
+            Assert.Equal(resource.Status.Node, ct.Node);
             Assert.StartsWith($"{StorageIds[index % 2]}:", ct.Rootfs);
             Assert.Equal(1, simulator.Counters.LifecycleRequests(vmid, "create"));
         }
+
+        // Spread over the three nodes, not piled onto the one that had the most free memory at the start.
+        var perNode = simulator.Cluster.Containers.GroupBy(c => c.Node).ToDictionary(g => g.Key, g => g.Count());
+        output.WriteLine($"placement: {string.Join(", ", perNode.OrderBy(p => p.Key).Select(p => $"{p.Key}={p.Value}"))}");
+        Assert.All(Nodes, node => Assert.True(perNode.GetValueOrDefault(node) >= Count / 10, $"{node} holds {perNode.GetValueOrDefault(node)} of {Count}"));
     }
 
     private async Task<IReadOnlyList<V1Alpha1LxcContainer>> ListAsync()
