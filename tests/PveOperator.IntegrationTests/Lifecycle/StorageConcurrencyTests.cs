@@ -76,6 +76,7 @@ public sealed class StorageConcurrencyTests(ControlPlaneFixture controlPlane, IT
         await harness.WaitForProviderAsync(provider, "True");
 
         var names = Enumerable.Range(0, Count).Select(i => $"bulk-{i:D3}").ToArray();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         using (var gate = new SemaphoreSlim(16))
         {
             await Task.WhenAll(names.Select(async (name, i) =>
@@ -93,12 +94,14 @@ public sealed class StorageConcurrencyTests(ControlPlaneFixture controlPlane, IT
             }));
         }
 
+        output.WriteLine($"timing: {Count} resources applied after {clock.Elapsed.TotalSeconds:0.0} s");
         IReadOnlyList<V1Alpha1LxcContainer> all = [];
         await Eventually.TrueAsync(async () => (all = await ListAsync()).Count(IsReadyRunning) == Count,
             () => $"all {Count} are Ready (Running); not yet: {string.Join(", ", all.Where(c => !IsReadyRunning(c)).Take(8).Select(c => $"{c.Metadata.Name}={Reason(c)}"))}; " +
                 $"failed tasks: {string.Join(" | ", simulator.Counters.TaskFailures().Take(5).Select(f => $"{f.Type} {f.Id}: {f.ExitStatus}"))}",
             TimeSpan.FromSeconds(90));
 
+        output.WriteLine($"timing: all Ready after {clock.Elapsed.TotalSeconds:0.0} s");
         Assert.Empty(simulator.Counters.TaskFailures());
         Assert.Equal(0, simulator.Counters.FailedTasks("vzcreate"));
         Assert.Equal(Count, simulator.Counters.Tasks("vzcreate"));
