@@ -79,4 +79,37 @@ public sealed class CreateRefusalTests(ControlPlaneFixture controlPlane, ITestOu
         Assert.Equal("ubuntu", simulator.Cluster.GetContainer(160)!.ConfigValue("ostype"));
         Assert.Equal(0, simulator.Counters.FailedTasks("vzstart"));
     }
+
+    [Fact]
+    public async Task A_full_vmid_range_is_VmidRangeExhausted_and_creates_nothing()
+    {
+        var simulator = await harness.StartSimulatorAsync(Options(), "pve1", "pve2");
+        simulator.Cluster.AddContainer(HandMadeContainer(600, "pve1", running: false));
+        simulator.Cluster.AddContainer(HandMadeContainer(601, "pve2", running: false));
+        var provider = await harness.CreateProviderAsync(simulator, customize: p => p.Spec.VmidRange = new VmidRange { Min = 600, Max = 601 });
+        var name = await CreateResourceAsync(harness, provider, "no-room", FromTemplate());
+
+        var stalled = await WaitForStalledAsync(harness, name, Reasons.VmidRangeExhausted);
+        Assert.Contains("600", Condition(stalled, ConditionTypes.Ready)!.Message);
+        Assert.Null(stalled.Status.Vmid);
+        await Eventually.ConsistentlyAsync(() => Writes(simulator).Count == 0, "no write to PVE", TimeSpan.FromSeconds(2));
+        Assert.Equal(2, simulator.Cluster.Containers.Count);
+    }
+
+    [Fact]
+    public async Task A_clone_of_a_vmid_that_does_not_exist_is_CloneSourceNotFound_and_sends_no_clone()
+    {
+        var simulator = await harness.StartSimulatorAsync(Options(), "pve1", "pve2");
+        var provider = await harness.CreateProviderAsync(simulator);
+        var name = await CreateResourceAsync(harness, provider, "orphan-clone", s =>
+        {
+            s.Vmid = 230;
+            s.Create = new ContainerCreateSpec { Clone = new CloneSource { Vmid = 9999 } };
+        });
+
+        var stalled = await WaitForStalledAsync(harness, name, Reasons.CloneSourceNotFound);
+        Assert.Contains("9999", Condition(stalled, ConditionTypes.Ready)!.Message);
+        await Eventually.ConsistentlyAsync(() => Writes(simulator).Count == 0 && simulator.Cluster.Containers.Count == 0,
+            "no clone request and no container", TimeSpan.FromSeconds(2));
+    }
 }
