@@ -30,7 +30,9 @@ public sealed class StorageConcurrencyTests(ControlPlaneFixture controlPlane, IT
 
     private OperatorHarness harness = null!;
 
-    public async Task InitializeAsync() => harness = await OperatorHarness.StartAsync(controlPlane, output);
+    // Task polls every 100 ms (FastSettings: 200 ms): a storage slot is held until the operator has seen its task end.
+    public async Task InitializeAsync() =>
+        harness = await OperatorHarness.StartAsync(controlPlane, output, OperatorHarness.FastSettings with { TaskPollInterval = TimeSpan.FromMilliseconds(100) });
 
     public async Task DisposeAsync() => await harness.DisposeAsync();
 
