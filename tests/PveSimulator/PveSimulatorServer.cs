@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using PveSimulator.Admin;
 using PveSimulator.Api;
 using PveSimulator.Hosting;
+using PveSimulator.Model;
 
 namespace PveSimulator;
 
@@ -57,7 +58,10 @@ public sealed class PveSimulatorServer : IAsyncDisposable
         var stopping = new CancellationTokenSource();
         try
         {
-            var cluster = new SimulatedCluster(options.TimeProvider);
+            var cluster = new SimulatedCluster(options.TimeProvider)
+            {
+                Dhcp = options.DhcpNetwork is { } dhcpNetwork ? new DhcpServer(dhcpNetwork) : null,
+            };
             // Real PVE token secrets are UUIDs.
             var secret = options.DefaultTokenSecret ?? Guid.NewGuid().ToString();
             cluster.AddAdministratorToken(DefaultTokenId, secret);

@@ -16,6 +16,9 @@ public sealed class RequestCounters
     private readonly ConcurrentDictionary<(int Vmid, string Action), long> faultedPowerActions = new();
     private readonly ConcurrentDictionary<string, long> tasks = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, NodeLoadGauge> nodeLoad = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(int Vmid, string Kind), long> lifecycleRequests = new();
+    private readonly ConcurrentDictionary<string, long> failedTasks = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<TaskFailure> taskFailures = new();
 
     /// <summary>
     /// Raised on the request's thread as soon as a power action (vmid, action) arrives, before it is served; lets a
@@ -42,6 +45,20 @@ public sealed class RequestCounters
     /// <summary>Worker tasks started, by task type ("vzcreate", "vzclone", "vzstart", "resize", ...).</summary>
     public long Tasks(string taskType) => this.tasks.GetValueOrDefault(taskType);
 
+    /// <summary>
+    /// Create, clone and destroy requests that reached their handler (authenticated, parameters well-formed) for one
+    /// container, whatever their answer: kind "create" (POST /nodes/{node}/lxc, by its vmid), "clone" (POST
+    /// .../clone, by its newid) or "destroy" (DELETE /nodes/{node}/lxc/{vmid}); a destroy with a flag set also counts as
+    /// "destroy+force", "destroy+purge" and "destroy+destroy-unreferenced-disks".
+    /// </summary>
+    public long LifecycleRequests(int vmid, string kind) => lifecycleRequests.GetValueOrDefault((vmid, kind));
+
+    /// <summary>Worker tasks that ended with an error, by task type ("vzcreate", "vzstart", ...).</summary>
+    public long FailedTasks(string taskType) => failedTasks.GetValueOrDefault(taskType);
+
+    /// <summary>Every task that ended with an error, in the order they ended: type, id (the UPID's) and exit status.</summary>
+    public IReadOnlyList<TaskFailure> TaskFailures() => taskFailures.ToArray();
+
     public IReadOnlyDictionary<string, long> TaskSnapshot() => new SortedDictionary<string, long>(this.tasks, StringComparer.Ordinal);
 
     /// <summary>Highest number of requests in flight at once on one node's daemon endpoints.</summary>
@@ -64,6 +81,9 @@ public sealed class RequestCounters
         containerRequests.Clear();
         faultedPowerActions.Clear();
         this.tasks.Clear();
+        lifecycleRequests.Clear();
+        failedTasks.Clear();
+        taskFailures.Clear();
         foreach (var gauge in nodeLoad.Values)
         {
             gauge.ResetMaxima();
@@ -81,6 +101,14 @@ public sealed class RequestCounters
     }
 
     internal void CountTask(string taskType) => this.tasks.AddOrUpdate(taskType, 1, (_, count) => count + 1);
+
+    internal void CountLifecycleRequest(int vmid, string kind) => lifecycleRequests.AddOrUpdate((vmid, kind), 1, (_, count) => count + 1);
+
+    internal void CountFailedTask(string taskType, string id, string exitStatus)
+    {
+        failedTasks.AddOrUpdate(taskType, 1, (_, count) => count + 1);
+        taskFailures.Enqueue(new TaskFailure(taskType, id, exitStatus));
+    }
 
     internal void CountFaultedPowerAction(int vmid, string action) => faultedPowerActions.AddOrUpdate((vmid, action), 1, (_, count) => count + 1);
 
@@ -107,3 +135,6 @@ public sealed class RequestCounters
 
     private NodeLoadGauge Gauge(string node) => nodeLoad.GetOrAdd(node, _ => new NodeLoadGauge());
 }
+
+/// <summary>A worker task that ended with an error: its type, its UPID's id and its exit status (PVE's error text).</summary>
+public sealed record TaskFailure(string Type, string Id, string ExitStatus);

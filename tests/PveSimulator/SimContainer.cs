@@ -145,6 +145,30 @@ public sealed class SimContainer
         set => Config.Set("tags", value);
     }
 
+    /// <summary>Config "description" (the GUI's Notes; PVE keeps its lines as written); null for none.</summary>
+    public string? Description
+    {
+        get => Config.Get("description");
+        set => Config.Set("description", string.IsNullOrEmpty(value) ? null : value);
+    }
+
+    /// <summary>Config "protection": while set, PVE refuses to destroy the CT or remove its disks.</summary>
+    public bool Protection
+    {
+        get => Config.Get("protection") == "1";
+        set => Config.Set("protection", value ? "1" : null);
+    }
+
+    /// <summary>Config "rootfs" as PVE writes it, e.g. "local-lvm:base-9000-disk-0,size=8G" for a template's base volume.</summary>
+    public string? Rootfs
+    {
+        get => Config.Get("rootfs");
+        set => Config.Set("rootfs", value);
+    }
+
+    /// <summary>Any key of the config file's main section as PVE wrote it ("unprivileged", "lock", "net0", ...); null when unset.</summary>
+    public string? ConfigValue(string key) => Config.Get(key);
+
     /// <summary>When set, a vzstart task fails with this text (e.g. "startup for container '100' failed").</summary>
     public string? StartFailure { get; set; }
 

@@ -241,6 +241,19 @@ public sealed partial class SimulatedCluster
         }
     }
 
+    /// <summary>
+    /// Changes a container's config or state behind the API's back under the cluster lock, as a user editing it in
+    /// the PVE GUI would (protection, description, HA). Throws when the CT does not exist.
+    /// </summary>
+    public void UpdateContainer(int vmid, Action<SimContainer> change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        lock (gate)
+        {
+            change(RequireContainer(vmid));
+        }
+    }
+
     /// <summary>Moves a container to another node at once (as a finished migration).</summary>
     public void MigrateContainer(int vmid, string targetNode)
     {
@@ -396,6 +409,12 @@ public sealed partial class SimulatedCluster
         }
     }
 
+    /// <summary>
+    /// The DHCP server on the containers' bridge, if any: a started CT whose ip=dhcp interface has no lease of its own
+    /// (<see cref="SimContainer.DhcpAddresses"/>) gets one from it, as a created or cloned CT would on a real LAN.
+    /// </summary>
+    internal DhcpServer? Dhcp { get; set; }
+
     /// <summary>Starts or stops a CT: a start gets a new pid and a fresh DHCP lease clock.</summary>
     internal void MarkRunning(SimContainer container, bool running)
     {
@@ -404,6 +423,10 @@ public sealed partial class SimulatedCluster
         container.Running = running;
         container.StartedAt = running ? this.time.GetUtcNow() : null;
         container.Pid = running ? NewContainerPid() : 0;
+        if (running && Dhcp is { } dhcp)
+        {
+            dhcp.LeaseFor(container);
+        }
     }
 
     private ContainerView View(SimContainer container) => ContainerView.From(container, this.time.GetUtcNow() - SeededUptime);

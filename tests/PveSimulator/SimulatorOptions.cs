@@ -13,6 +13,12 @@ public sealed record SimulatorOptions
     public TimeSpan ResourcesRefreshInterval { get; init; } = TimeSpan.FromSeconds(10);
     /// <summary>Delay after a start before a dhcp interface shows an IPv4 address.</summary>
     public TimeSpan DhcpDelay { get; init; } = TimeSpan.Zero;
+    /// <summary>
+    /// An IPv4 network (e.g. "10.20.0.0/16") served by a simulated DHCP server: a started CT's ip=dhcp interfaces that
+    /// have no lease in <see cref="SimContainer.DhcpAddresses"/> get one from it, one per MAC address, so created and
+    /// cloned CTs get addresses. Null (the default): only the leases tests set.
+    /// </summary>
+    public string? DhcpNetwork { get; init; }
     /// <summary>Keep-alive connections idle this long are closed by the server.</summary>
     public TimeSpan IdleConnectionTimeout { get; init; } = TimeSpan.FromSeconds(5);
     /// <summary>pvedaemon workers per node: requests to daemon endpoints served at once; the rest wait.</summary>

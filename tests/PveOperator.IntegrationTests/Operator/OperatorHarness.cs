@@ -44,6 +44,8 @@ public sealed class OperatorHarness : IAsyncDisposable
     private readonly List<string> providers = [];
     private readonly List<string> temporaryFiles = [];
     private WebApplication? app;
+    private ContainerControllerSettings operatorSettings = FastSettings;
+    private Func<OperatorOptions, OperatorOptions>? operatorConfigure;
     private bool secretReadGranted;
 
     private OperatorHarness(ControlPlaneFixture controlPlane, ITestOutputHelper output, string @namespace)
@@ -55,7 +57,7 @@ public sealed class OperatorHarness : IAsyncDisposable
 
     public IKubernetes Kube => controlPlane.Client;
     public string Namespace { get; }
-    public CollectorRegistry Metrics { get; } = Prometheus.Metrics.NewCustomRegistry();
+    public CollectorRegistry Metrics { get; private set; } = Prometheus.Metrics.NewCustomRegistry();
     public StringBuilder Log { get; } = new();
 
     /// <summary>Starts the harness; without <paramref name="inProcessOperator"/> the test runs operator processes itself.</summary>
@@ -341,8 +343,35 @@ public sealed class OperatorHarness : IAsyncDisposable
         return await OperatorIdentity.WriteKubeconfigAsync(controlPlane.KubeconfigPath, await OperatorTokenAsync(), path);
     }
 
+    /// <summary>
+    /// Stops the in-process operator (as a rolling update or a crash-free restart would) without touching what it
+    /// manages; <see cref="RestartOperatorAsync"/> starts a new instance with the same settings.
+    /// </summary>
+    public async Task StopOperatorAsync()
+    {
+        if (app is null)
+        {
+            return;
+        }
+
+        var stopping = app;
+        app = null;
+        await stopping.StopAsync();
+        await stopping.DisposeAsync();
+    }
+
+    /// <summary>Stops the in-process operator if it runs and starts a new instance: nothing survives but what is in Kubernetes and PVE.</summary>
+    public async Task RestartOperatorAsync()
+    {
+        await StopOperatorAsync();
+        Metrics = Prometheus.Metrics.NewCustomRegistry();
+        await StartOperatorAsync(operatorSettings, operatorConfigure);
+    }
+
     private async Task StartOperatorAsync(ContainerControllerSettings settings, Func<OperatorOptions, OperatorOptions>? configureOptions)
     {
+        operatorSettings = settings;
+        operatorConfigure = configureOptions;
         var operatorConfiguration = OperatorIdentity.ConfigurationFor(controlPlane.Configuration, await OperatorTokenAsync());
         var options = new OperatorOptions
         {

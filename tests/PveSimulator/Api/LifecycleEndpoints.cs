@@ -72,6 +72,11 @@ internal sealed partial class LifecycleEndpoints(SimulatorServices services)
     {
         var node = call.Node;
         var p = call.Parameters;
+        if (p.GetInteger("vmid") is { } countedVmid and >= 100 and <= 999_999_999)
+        {
+            services.Counters.CountLifecycleRequest((int)countedVmid, "create");
+        }
+
         var missing = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var required in new[] { "vmid", "ostemplate" })
         {
@@ -251,6 +256,7 @@ internal sealed partial class LifecycleEndpoints(SimulatorServices services)
         }
 
         var newId = (int)newIdValue;
+        services.Counters.CountLifecycleRequest(newId, "clone");
         var hostname = p.GetString("hostname");
         if (hostname is not null && ConfigRules.Validate("hostname", hostname, out _) is { } hostnameError)
         {
@@ -487,6 +493,12 @@ internal sealed partial class LifecycleEndpoints(SimulatorServices services)
         var p = call.Parameters;
         var force = p.GetBoolean("force") == true;
         var purge = p.GetBoolean("purge") == true;
+        services.Counters.CountLifecycleRequest(vmid, "destroy");
+        foreach (var flag in new[] { "force", "purge", "destroy-unreferenced-disks" }.Where(f => p.GetBoolean(f) == true))
+        {
+            services.Counters.CountLifecycleRequest(vmid, $"destroy+{flag}");
+        }
+
         var container = Cluster.ViewContainer(vmid) is { } found && found.Node == node ? found : throw PveApiException.ConfigMissing(node, vmid);
         CheckDestroyable(container, force, purge);
 

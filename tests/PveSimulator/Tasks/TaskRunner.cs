@@ -64,6 +64,11 @@ internal sealed class TaskRunner(TaskRegistry tasks, RequestCounters counters, S
     /// <summary>Ends the task and releases its flock and node place.</summary>
     public void Finish(SimTask task, string? error)
     {
+        if (error is not null && task.IsRunning)
+        {
+            counters.CountFailedTask(task.Type, task.Id, error);
+        }
+
         task.Finish(error ?? "OK");
         ReleaseConfigLock(task);
         LeaveNode(task);
