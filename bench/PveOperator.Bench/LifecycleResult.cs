@@ -33,8 +33,14 @@ internal sealed record LifecycleResult
     public int LeftInPve { get; set; }
 
     public int MaxInFlightPerNode { get; set; }
-    /// <summary>The most vzcreate/vzdestroy tasks seen running at once in PVE (sampled every 500 ms), all storages together.</summary>
+    /// <summary>The most vzcreate/vzdestroy tasks seen running at once in PVE (sampled every 250 ms), all storages together.</summary>
     public int MaxConcurrentTasks { get; set; }
+    /// <summary>When the last vzcreate (vzdestroy) task was seen running, from the phase's first request: PVE's side of the phase.</summary>
+    public TimeSpan? CreateTasksDoneAfter { get; set; }
+    public TimeSpan? DestroyTasksDoneAfter { get; set; }
+    /// <summary>Tasks in PVE on average while the phase's tasks ran (nodes × parallel would keep every node busy).</summary>
+    public double CreateMeanTasks { get; set; }
+    public double DestroyMeanTasks { get; set; }
 
     public double CreateRatio => CreateTime / PhysicalLimit;
     public double DestroyRatio => DestroyTime / PhysicalLimit;

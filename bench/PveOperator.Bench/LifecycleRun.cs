@@ -67,7 +67,7 @@ internal sealed class LifecycleRun(LifecycleSettings settings, string repo, stri
         result.StorageBound = settings.StorageBound(size);
         result.NodeBound = settings.NodeBound(size);
         result.ThrottleBound = settings.ThrottleBound(size, result.EffectiveAllocationLimit);
-        using var sampler = new TaskSampler(admin);
+        using var sampler = new TaskSampler(admin, clock);
 
         // Create: N resources at once, each allocating a VMID from the provider's range and creating from the template.
         simulator.Counters.Reset();
@@ -95,6 +95,9 @@ internal sealed class LifecycleRun(LifecycleSettings settings, string repo, stri
         result.CreateByEndpoint = simulator.Counters.Snapshot();
         result.CreateRequests = result.CreateByEndpoint.Values.Sum();
         result.CreateStatusWrites = await StatusWritesSinceAsync(controlPlane, apiBefore, cancellationToken);
+        var (lastCreate, meanCreate) = sampler.Of("vzcreate");
+        result.CreateTasksDoneAfter = lastCreate - creating;
+        result.CreateMeanTasks = meanCreate;
         var createdInPve = simulator.Cluster.Containers.Count;
         Say($"{Label}: all Ready {result.CreateTime.TotalSeconds:F1} s after the first create request " +
             $"({result.CreateTime / result.PhysicalLimit:F2}x the physical limit); {createdInPve} containers in PVE, {result.CreateRequests} PVE requests");
@@ -137,6 +140,9 @@ internal sealed class LifecycleRun(LifecycleSettings settings, string repo, stri
         result.LeftInPve = simulator.Cluster.Containers.Count;
         result.MaxInFlightPerNode = Enumerable.Range(1, settings.Nodes).Max(n => simulator.Counters.MaxInFlightPerNode($"pve{n}"));
         result.MaxConcurrentTasks = sampler.Max;
+        var (lastDestroy, meanDestroy) = sampler.Of("vzdestroy");
+        result.DestroyTasksDoneAfter = lastDestroy - deleting;
+        result.DestroyMeanTasks = meanDestroy;
 
         var tasks = await admin.GetFromJsonAsync<JsonElement>(new Uri("/_sim/tasks", UriKind.Relative), cancellationToken);
         result.CreateFailures = Failures(tasks, "vzcreate");
@@ -289,13 +295,18 @@ internal sealed class LifecycleRun(LifecycleSettings settings, string repo, stri
         return new TaskFailures(lockTimeouts, other, total);
     }
 
-    /// <summary>Samples the simulator's running vzcreate/vzdestroy tasks every 500 ms and keeps the most seen at once.</summary>
+    /// <summary>
+    /// Samples the simulator's vzcreate/vzdestroy tasks every 250 ms (tasks waiting in a node's line count as running, as
+    /// PVE shows them): the most at once, when the last one of each type was seen running, and the mean number running.
+    /// </summary>
     private sealed class TaskSampler : IDisposable
     {
         private readonly CancellationTokenSource stop = new();
+        private readonly Lock gate = new();
+        private readonly Dictionary<string, (TimeSpan First, TimeSpan Last, double Sum, int Samples)> seen = new(StringComparer.Ordinal);
         private int max;
 
-        public TaskSampler(HttpClient admin)
+        public TaskSampler(HttpClient admin, Stopwatch clock)
         {
             _ = Task.Run(async () =>
             {
@@ -304,14 +315,24 @@ internal sealed class LifecycleRun(LifecycleSettings settings, string repo, stri
                     try
                     {
                         var tasks = await admin.GetFromJsonAsync<JsonElement>(new Uri("/_sim/tasks", UriKind.Relative), stop.Token);
-                        var running = tasks.EnumerateArray().Count(t =>
-                            t.GetProperty("status").GetString() == "running" && t.GetProperty("type").GetString() is "vzcreate" or "vzdestroy");
-                        if (running > Volatile.Read(ref max))
+                        var now = clock.Elapsed;
+                        var running = tasks.EnumerateArray()
+                            .Where(t => t.GetProperty("status").GetString() == "running")
+                            .Select(t => t.GetProperty("type").GetString())
+                            .Where(type => type is "vzcreate" or "vzdestroy")
+                            .GroupBy(type => type!)
+                            .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+                        lock (gate)
                         {
-                            Volatile.Write(ref max, running);
+                            max = Math.Max(max, running.Values.Sum());
+                            foreach (var (type, count) in running)
+                            {
+                                var (first, _, sum, samples) = seen.GetValueOrDefault(type, (now, now, 0, 0));
+                                seen[type] = (first, now, sum + count, samples + 1);
+                            }
                         }
 
-                        await Task.Delay(500, stop.Token);
+                        await Task.Delay(250, stop.Token);
                     }
                     catch (Exception error) when (error is HttpRequestException or OperationCanceledException or JsonException or ObjectDisposedException)
                     {
@@ -324,7 +345,25 @@ internal sealed class LifecycleRun(LifecycleSettings settings, string repo, stri
             });
         }
 
-        public int Max => Volatile.Read(ref max);
+        public int Max
+        {
+            get
+            {
+                lock (gate)
+                {
+                    return max;
+                }
+            }
+        }
+
+        /// <summary>When a task of the type was last seen running (on the run's clock), and how many ran on average from the first sample to the last.</summary>
+        public (TimeSpan? LastRunning, double Mean) Of(string type)
+        {
+            lock (gate)
+            {
+                return seen.TryGetValue(type, out var s) ? (s.Last, s.Sum / Math.Max(1, s.Samples)) : (null, 0);
+            }
+        }
 
         public void Dispose()
         {

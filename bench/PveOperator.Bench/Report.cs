@@ -80,7 +80,7 @@ internal sealed class Report(
     private static IEnumerable<LifecycleResult> Defaults(IReadOnlyList<LifecycleResult> all) =>
         all.Any(r => r.AllocationLimit is null) ? all.Where(r => r.AllocationLimit is null) : all;
 
-    private static IReadOnlyList<LifecycleRow> LifecycleRows() =>
+    private IReadOnlyList<LifecycleRow> LifecycleRows() =>
     [
         new("Apply N LxcContainers (s, API server; part of the create time)", r => F(r.ApplyTime.TotalSeconds)),
         new("Create: first request → all Ready (s)", r => F(r.CreateTime.TotalSeconds)),
@@ -102,7 +102,11 @@ internal sealed class Report(
         new("PVE requests per created container (create phase)", r => $"{F(r.CreateRequests / (double)r.Size)} ({r.CreateRequests})"),
         new("PVE requests per destroyed container (destroy phase)", r => $"{F(r.DestroyRequests / (double)r.Size)} ({r.DestroyRequests})"),
         new("LxcContainer status writes per created container", r => F(r.CreateStatusWrites / r.Size)),
-        new("Most vzcreate/vzdestroy tasks in PVE at once (sampled every 500 ms)", r => r.MaxConcurrentTasks.ToString(CultureInfo.InvariantCulture)),
+        new("PVE side: last vzcreate / vzdestroy seen running (s after the phase's first request)",
+            r => $"{F(r.CreateTasksDoneAfter?.TotalSeconds ?? double.NaN)} / {F(r.DestroyTasksDoneAfter?.TotalSeconds ?? double.NaN)}"),
+        new("Tasks in PVE on average while they ran: create / destroy (node capacity nodes×parallel)",
+            r => $"{F(r.CreateMeanTasks)} / {F(r.DestroyMeanTasks)} ({settings.Lifecycle.Nodes * settings.Lifecycle.ParallelTasksPerNode})"),
+        new("Most vzcreate/vzdestroy tasks in PVE at once", r => r.MaxConcurrentTasks.ToString(CultureInfo.InvariantCulture)),
         new("Max PVE requests in flight per node", r => r.MaxInFlightPerNode.ToString(CultureInfo.InvariantCulture), "≤ 2 (client cap)",
             all => all.All(r => r.MaxInFlightPerNode <= 2)),
     ];
@@ -136,7 +140,8 @@ internal sealed class Report(
             "a fresh kube-apiserver + etcd per column, the operator running and its provider Ready before the first create.");
         text.AppendLine("- Create time: from the first create request to the last LxcContainer `Ready=True`, stopped as desired, with no operation pending (seen through a watch). " +
             "Destroy time: from the first delete request to the last LxcContainer gone (its finalizer released after its `vzdestroy` ended). " +
-            "Lock-timeout failures: `vzcreate`/`vzdestroy` tasks whose exit status is PVE's storage lock timeout (`got timeout`, or `got lock request timeout` for a shared storage).");
+            "Lock-timeout failures: `vzcreate`/`vzdestroy` tasks whose exit status is PVE's storage lock timeout (`got timeout`, or `got lock request timeout` for a shared storage). " +
+            "Tasks in PVE: the simulator's task list sampled every 250 ms (a task waiting in its node's line counts, as PVE shows it running).");
         text.AppendLine();
         text.AppendLine("Create phase, PVE requests per created container:");
         text.AppendLine();
