@@ -36,7 +36,10 @@ internal sealed record LifecycleSettings
     /// The operator's --max-allocations-per-storage for each run: null is its default (2); the second run lifts the
     /// operator's own throttle to where the simulator's node capacity binds instead, to show what the default costs.
     /// </summary>
-    public IReadOnlyList<int?> AllocationLimits => [null, WideAllocationLimit];
+    public IReadOnlyList<int?> AllocationLimits => AllocationLimitsOverride ?? [null, WideAllocationLimit];
+
+    /// <summary>--lifecycle-allocations: the runs' limits instead (null entries: the operator's default).</summary>
+    public IReadOnlyList<int?>? AllocationLimitsOverride { get; init; }
 
     /// <summary>ceil(nodes × parallel tasks / storages): as many creates per storage as the nodes can run at once.</summary>
     public int WideAllocationLimit => (int)Math.Ceiling(Nodes * ParallelTasksPerNode / (double)Storages.Count);

@@ -14,6 +14,8 @@ internal static class Program
                            (create N from a template and destroy them again); default: both
           --sizes LIST     override the power scenario's sizes
           --lifecycle-sizes LIST  override the lifecycle scenario's sizes (quick: 100, full: 1000)
+          --lifecycle-allocations LIST  the operator's --max-allocations-per-storage per lifecycle run, "default" for
+                           its default (default: default,ceil(nodes × parallel tasks / storages))
           --output FILE    where the Markdown report goes (full: docs/benchmarks.md; quick: .run/bench/benchmarks-quick.md;
                            with --only: .run/bench/benchmarks-MODE-SCENARIO.md, so that a partial run never replaces docs/benchmarks.md)
           --repo DIR       repository root (default: found from the working directory)
@@ -26,6 +28,7 @@ internal static class Program
     {
         var settings = BenchSettings.Quick();
         IReadOnlyList<int>? sizes = null, lifecycleSizes = null;
+        IReadOnlyList<int?>? allocations = null;
         string? only = null;
         string? output = null, repo = null, operatorDll = null;
         try
@@ -39,6 +42,9 @@ internal static class Program
                     case "--full": settings = BenchSettings.Full(); break;
                     case "--sizes": sizes = [.. Value().Split(',').Select(int.Parse)]; break;
                     case "--lifecycle-sizes": lifecycleSizes = [.. Value().Split(',').Select(int.Parse)]; break;
+                    case "--lifecycle-allocations":
+                        allocations = [.. Value().Split(',').Select(v => v == "default" ? (int?)null : int.Parse(v, System.Globalization.CultureInfo.InvariantCulture))];
+                        break;
                     case "--only":
                         only = Value();
                         if (only is not ("power" or "lifecycle"))
@@ -69,6 +75,11 @@ internal static class Program
         if (lifecycleSizes is not null)
         {
             settings = settings with { Lifecycle = settings.Lifecycle with { Sizes = lifecycleSizes } };
+        }
+
+        if (allocations is not null)
+        {
+            settings = settings with { Lifecycle = settings.Lifecycle with { AllocationLimitsOverride = allocations } };
         }
 
         if (only is not null)
