@@ -80,6 +80,9 @@ internal sealed class Report(
     private static IEnumerable<LifecycleResult> Defaults(IReadOnlyList<LifecycleResult> all) =>
         all.Any(r => r.AllocationLimit is null) ? all.Where(r => r.AllocationLimit is null) : all;
 
+    /// <summary>Judged on the default columns when there are any (see <see cref="Defaults"/>).</summary>
+    private string RatioTarget => $"≤ {LifecycleTarget:F2}{(lifecycle.Any(r => r.AllocationLimit is null) ? " (default)" : "")}";
+
     private IReadOnlyList<LifecycleRow> LifecycleRows() =>
     [
         new("Apply N LxcContainers (s, API server; part of the create time)", r => F(r.ApplyTime.TotalSeconds)),
@@ -89,9 +92,9 @@ internal sealed class Report(
         new("  storage bound ceil(N/storages)×alloc + task (s)", r => F(r.StorageBound.TotalSeconds)),
         new("  node bound ceil(N/(nodes×parallel))×(alloc + task) (s)", r => F(r.NodeBound.TotalSeconds)),
         new("Operator's per-storage limit k allows ceil(N/(storages×k))×(alloc + task) (s)", r => F(r.ThrottleBound.TotalSeconds)),
-        new("Create ÷ physical limit", r => F(r.CreateRatio, 2), $"≤ {LifecycleTarget:F2} (default)",
+        new("Create ÷ physical limit", r => F(r.CreateRatio, 2), RatioTarget,
             all => Defaults(all).All(r => r.CreateRatio <= LifecycleTarget)),
-        new("Destroy ÷ physical limit", r => F(r.DestroyRatio, 2), $"≤ {LifecycleTarget:F2} (default)",
+        new("Destroy ÷ physical limit", r => F(r.DestroyRatio, 2), RatioTarget,
             all => Defaults(all).All(r => r.DestroyRatio <= LifecycleTarget)),
         new("Lock-timeout task failures: vzcreate / vzdestroy", r => $"{r.CreateFailures.LockTimeouts} / {r.DestroyFailures.LockTimeouts}", "0",
             all => all.All(r => r.CreateFailures.LockTimeouts == 0 && r.DestroyFailures.LockTimeouts == 0)),
