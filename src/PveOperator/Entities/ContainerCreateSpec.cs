@@ -31,12 +31,11 @@ public sealed class ContainerCreateSpec
 
     [StringLength(8, MinimumLength = 3)]
     [RegularExpression(@"^[1-9][0-9]{0,4}Gi$")]
-    [DefaultValue("8Gi")]
+    // No schema default: the API server would add it to clones too, which the rule above refuses.
     [Description("Size of the root disk in whole GiB, as a Kubernetes quantity such as 8Gi. Template only; default 8Gi.")]
     [JsonPropertyName("rootfsSize")]
     public string? RootfsSize { get; set; }
 
-    [DefaultValue(true)]
     [Description("Create an unprivileged container (PVE's default). Template only; default true. A privileged one needs Sys.Modify on / in PVE.")]
     [JsonPropertyName("unprivileged")]
     public bool? Unprivileged { get; set; }

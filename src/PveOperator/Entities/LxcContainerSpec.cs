@@ -5,7 +5,6 @@ using System.Text.Json.Serialization;
 namespace PveOperator.Entities;
 
 [AnyOfRequired("vmid", "create")]
-[ValidationRule("has(self.vmid) || has(self.create)", "vmid is required unless create is set: name the existing container to manage, or say how to create one")]
 [ValidationRule("!has(oldSelf.vmid) || has(self.vmid)", "vmid cannot be removed once set: it names the Proxmox VE container this resource manages")]
 [ValidationRule("has(self.create) == has(oldSelf.create)", "create cannot be added or removed after the resource was created: it decides whether the operator creates the container. Create another LxcContainer instead")]
 [Description("The container the operator manages and the state it keeps it in.")]

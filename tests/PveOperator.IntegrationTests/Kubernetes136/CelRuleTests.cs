@@ -25,6 +25,23 @@ public sealed class CelRuleTests(Kubernetes136Fixture server)
         ["providerRef changed"] = new("lxccontainers", Container(), Json("""{"spec":{"providerRef":{"name":"other"}}}"""), "providerRef cannot be changed"),
         ["providerRef kept, deletionPolicy changed"] = new("lxccontainers", Container(),
             Json("""{"spec":{"providerRef":{"name":"lab"},"deletionPolicy":"Stop"}}"""), null),
+        ["create without vmid"] = new("lxccontainers", Creating(vmid: false), null, null),
+        ["neither vmid nor create"] = new("lxccontainers", Json("""{"providerRef":{"name":"lab"}}"""), null, "spec.vmid: Required value"),
+        ["create with both template and clone"] = new("lxccontainers",
+            Json(T("""{"providerRef":{"name":"lab"},"create":{"template":"TEMPLATE","storage":"local-lvm","clone":{"vmid":9000}}}""")), null,
+            "create needs exactly one of template (an ostemplate volume) and clone (a container to copy)"),
+        ["create from a template without storage"] = new("lxccontainers", Json(T("""{"providerRef":{"name":"lab"},"create":{"template":"TEMPLATE"}}""")), null,
+            "create.storage is required with create.template"),
+        ["clone with template-only fields"] = new("lxccontainers", Json("""{"providerRef":{"name":"lab"},"create":{"clone":{"vmid":9000},"rootfsSize":"8Gi"}}"""), null,
+            "apply to create.template only"),
+        ["clone alone"] = new("lxccontainers", Json("""{"providerRef":{"name":"lab"},"create":{"clone":{"vmid":9000,"full":false}}}"""), null, null),
+        ["create changed"] = new("lxccontainers", Creating(vmid: true), Json("""{"spec":{"create":{"storage":"other"}}}"""), "create cannot be changed after the resource was created"),
+        ["create removed"] = new("lxccontainers", Creating(vmid: true), Json("""{"spec":{"create":null}}"""), "create cannot be added or removed"),
+        ["create added"] = new("lxccontainers", Container(), Json(T("""{"spec":{"create":{"template":"TEMPLATE","storage":"local-lvm"}}}""")), "create cannot be added or removed"),
+        ["vmid removed"] = new("lxccontainers", Creating(vmid: true), Json("""{"spec":{"vmid":null}}"""), "vmid cannot be removed once set"),
+        ["vmid set on a created container"] = new("lxccontainers", Creating(vmid: false), Json("""{"spec":{"vmid":10001}}"""), null),
+        ["vmidRange upside down"] = new("proxmoxproviders", ProviderWith(new JsonObject { ["min"] = 20000, ["max"] = 10000 }), null, "vmidRange.min must not be above vmidRange.max"),
+        ["vmidRange"] = new("proxmoxproviders", ProviderWith(new JsonObject { ["min"] = 10000, ["max"] = 19999 }), null, null),
         ["tls: insecureSkipVerify and fingerprint"] = new("proxmoxproviders",
             Provider(new JsonObject { ["insecureSkipVerify"] = true, ["fingerprint"] = Fingerprint }), null, "set at most one of insecureSkipVerify, caBundle and fingerprint"),
         ["tls: caBundle and fingerprint"] = new("proxmoxproviders",
@@ -82,7 +99,7 @@ public sealed class CelRuleTests(Kubernetes136Fixture server)
         Assert.True(refusal is not null, $"{step} should be refused with \"{refusedWith}\", was accepted");
         Assert.Equal(HttpStatusCode.UnprocessableEntity, refusal.Response.StatusCode);
         var message = JsonNode.Parse(refusal.Response.Content)!["message"]!.GetValue<string>();
-        Assert.Contains(refusedWith, message, StringComparison.Ordinal);
+        Assert.True(message.Contains(refusedWith, StringComparison.Ordinal), $"{step}: \"{refusedWith}\" not in: {message}");
     }
 
     private static async Task<HttpOperationException?> RefusalOfAsync(Func<Task> action)
@@ -118,7 +135,23 @@ public sealed class CelRuleTests(Kubernetes136Fixture server)
         return JsonNode.Parse(KubernetesJson.Serialize(stored))!["spec"];
     }
 
+    private const string Template = "local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst";
+
     private static JsonObject Container() => Json("""{"providerRef":{"name":"lab"},"vmid":100}""");
+
+    /// <summary>JSON text with TEMPLATE standing for the template volume.</summary>
+    private static string T(string json) => json.Replace("TEMPLATE", Template, StringComparison.Ordinal);
+
+    private static JsonObject Creating(bool vmid) => Json(vmid
+        ? T("""{"providerRef":{"name":"lab"},"vmid":10001,"create":{"template":"TEMPLATE","storage":"local-lvm"}}""")
+        : T("""{"providerRef":{"name":"lab"},"create":{"template":"TEMPLATE","storage":"local-lvm"}}"""));
+
+    private static JsonObject ProviderWith(JsonObject vmidRange)
+    {
+        var provider = Provider(new JsonObject { ["fingerprint"] = Fingerprint });
+        provider["vmidRange"] = vmidRange;
+        return provider;
+    }
 
     private static JsonObject Provider(JsonObject tls) => new()
     {
