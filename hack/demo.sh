@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The operator's main job on an embedded default: a local control plane (real kube-apiserver + etcd), the PVE
 # simulator with a 3-node cluster, the operator, and the samples (three adopted containers, one created from the
-# Debian 12 template the simulator offers on storage local); ends with `kubectl get pvp,lxc -o wide`.
+# Debian 12 template the simulator offers on storage local, one linked clone of template CT 9000); ends with
+# `kubectl get pvp,lxc -o wide`.
 #
 #   bash hack/demo.sh        bring everything up (stops an earlier demo first)
 #   bash hack/demo.sh down   stop everything the demo started
@@ -80,12 +81,9 @@ dotnet src/PveOperator/bin/Release/net10.0/PveOperator.dll --kubeconfig "$KUBECO
   --metrics-bind-address 127.0.0.1:0 --health-probe-bind-address 127.0.0.1:0 >"$state/operator.log" 2>&1 &
 echo $! >"$state/operator.pid"
 
-say "Applying the containers (three adopted, one created from a template)"
-# The scenario also has template CT 9000 for config/samples/lxc-clone.yaml. That sample is not applied yet: the CRD
-# defaults create.rootfsSize and create.unprivileged, which a clone must not carry, so the API server (CEL) or the
-# operator (InvalidSpec) refuses every clone until those defaults are gone.
+say "Applying the containers (three adopted, one created from a template, one cloned from template CT 9000)"
 kubectl apply -f config/samples/lxc-running.yaml -f config/samples/lxc-stopped.yaml -f config/samples/lxc-static-ip.yaml \
-  -f config/samples/lxc-from-template.yaml
+  -f config/samples/lxc-from-template.yaml -f config/samples/lxc-clone.yaml
 kubectl wait --for=condition=Ready pvp/homelab --timeout=60s
 kubectl wait --for=condition=Ready lxc --all -n default --timeout=120s
 
