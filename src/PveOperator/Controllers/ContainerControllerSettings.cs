@@ -52,6 +52,12 @@ public sealed record ContainerControllerSettings
     public TimeSpan NotFoundRetry { get; init; } = TimeSpan.FromSeconds(30);
     /// <summary>How soon a locked container looks again.</summary>
     public TimeSpan LockedRetry { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// A lock held longer than this is reported as Stalled, with a Warning on how to clear a stale one: backups of big
+    /// containers take a while, a lock left by a crashed task stays forever.
+    /// </summary>
+    public TimeSpan LockStaleAfter { get; init; } = TimeSpan.FromMinutes(30);
     /// <summary>First and longest wait after a failed action; doubles in between.</summary>
     public TimeSpan FailureBackoffBase { get; init; } = TimeSpan.FromSeconds(5);
     public TimeSpan FailureBackoffMax { get; init; } = TimeSpan.FromMinutes(5);

@@ -75,6 +75,11 @@ internal static class OperatorHost
             settings = settings with { IpRefreshBudgetPerMinute = ipRefreshBudget };
         }
 
+        if (options.LockStaleAfter is { } lockStaleAfter)
+        {
+            settings = settings with { LockStaleAfter = lockStaleAfter };
+        }
+
         if (options.MaxAllocationsPerStorage is { } allocations)
         {
             settings = settings with { MaxAllocationsPerStorage = allocations };

@@ -19,6 +19,9 @@ public sealed record OperatorOptions
     /// <summary>Slow address refreshes per provider and minute at most; null keeps the controller's default.</summary>
     public int? IpRefreshPerMinute { get; init; }
 
+    /// <summary>How long a container lock may last before it is reported as possibly stale; null keeps the default (30 min).</summary>
+    public TimeSpan? LockStaleAfter { get; init; }
+
     /// <summary>Creates, clones and destroys in flight per PVE storage; null keeps the default (2).</summary>
     public int? MaxAllocationsPerStorage { get; init; }
     public bool JsonLogs { get; init; }

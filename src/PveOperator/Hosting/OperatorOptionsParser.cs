@@ -21,6 +21,8 @@ internal static class OperatorOptionsParser
           --ip-refresh-per-minute N            slow container address refreshes per provider and minute at most
                                                (default 20; 0 = no cap, every container every 10 min)
           --max-allocations-per-storage N      creates, clones and destroys in flight per PVE storage (default 2)
+          --lock-stale-after DURATION          a container lock held longer is reported Stalled, with how to clear
+                                               a stale one (default 30m)
           --kubeconfig PATH                    kubeconfig to use (default: KUBECONFIG, then in-cluster)
           --log-format text|json               (default text)
           --allow-insecure-tls[=true|false]    let providers use tls.insecureSkipVerify (default false: refused)
@@ -70,6 +72,7 @@ internal static class OperatorOptionsParser
                 "max-concurrent-reconciles" => options with { MaxConcurrentReconciles = PositiveInt(name, Value()) },
                 "ip-refresh-per-minute" => options with { IpRefreshPerMinute = NonNegativeInt(name, Value()) },
                 "max-allocations-per-storage" => options with { MaxAllocationsPerStorage = PositiveInt(name, Value()) },
+                "lock-stale-after" => options with { LockStaleAfter = Duration(name, Value()) },
                 "kubeconfig" => options with { Kubeconfig = Value() },
                 "secret-namespace" => options with { SecretNamespace = Value() },
                 "log-format" => options with { JsonLogs = Value() switch

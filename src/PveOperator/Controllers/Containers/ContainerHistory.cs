@@ -54,6 +54,17 @@ internal sealed record ContainerHistory
     /// <summary>The adopted container was seen carrying this resource's owner mark (or it was written): no need to read it again.</summary>
     public bool MarkVerified { get; init; }
 
+    /// <summary>The lock this operator has seen on the container, and since when (as far as it knows: a restart forgets).</summary>
+    public string? LockSeen { get; init; }
+
+    public DateTimeOffset? LockSeenSince { get; init; }
+
+    /// <summary>The history after seeing <paramref name="lockName"/> (null or empty: no lock) at <paramref name="now"/>.</summary>
+    public ContainerHistory SawLock(string? lockName, DateTimeOffset now) =>
+        string.IsNullOrEmpty(lockName)
+            ? (LockSeen is null ? this : this with { LockSeen = null, LockSeenSince = null })
+            : LockSeen == lockName ? this : this with { LockSeen = lockName, LockSeenSince = now };
+
     public ContainerHistory Created(DateTimeOffset now, string node) =>
         this with { CreatedAt = now, CreatedOn = node, TemplateMissing = false, MarkVerified = true };
 

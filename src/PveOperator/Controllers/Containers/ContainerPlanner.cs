@@ -226,6 +226,18 @@ internal static class ContainerPlanner
     private static ContainerStep ObserveStep(ContainerFacts f, ContainerControllerSettings s, string node)
     {
         var entry = f.Entry;
+        var before = f.History;
+        if (entry is { } shown && shown.Node == node && f.Now >= f.History.SnapshotUntrustedUntil && f.Status.Running is not null)
+        {
+            f = f with { History = f.History.SawLock(shown.Lock, f.Now) };
+            if (!string.IsNullOrEmpty(shown.Lock) && shown.IsRunning != f.DesiredRunning)
+            {
+                // The trusted snapshot shows the lock: wait on it instead of asking status/current every few seconds for
+                // as long as a backup runs. The provider's sync wakes the container when the lock goes.
+                return Locked(f, s, node, shown.Lock, snapshotShowsIt: true);
+            }
+        }
+
         var snapshotAgrees = entry is not null && entry.Node == node && entry.IsRunning == f.DesiredRunning && string.IsNullOrEmpty(entry.Lock);
         if (!snapshotAgrees && OnlyWaitsForSlot(f, s, node))
         {
@@ -241,8 +253,8 @@ internal static class ContainerPlanner
         }
 
         return !snapshotAgrees || f.Now < f.History.SnapshotUntrustedUntil || f.Status.Running is null
-            ? new ContainerStep.ReadLiveStatus(node)
-            : new ContainerStep.AdoptSnapshot(node);
+            ? new ContainerStep.ReadLiveStatus(node) { History = f.History == before ? null : f.History }
+            : new ContainerStep.AdoptSnapshot(node) { History = f.History == before ? null : f.History };
     }
 
     /// <summary>
@@ -306,8 +318,8 @@ internal static class ContainerPlanner
 
         if (!string.IsNullOrEmpty(live.Lock))
         {
-            return new ContainerStep.Report(
-                ContainerOutcome.Progressing(Reasons.Locked, $"CT {vmid} is locked ({live.Lock}); waiting for the lock to be released"), s.LockedRetry);
+            return Locked(f with { History = f.History.SawLock(live.Lock, f.Now) }, s, node, live.Lock,
+                snapshotShowsIt: f.Entry?.Lock == live.Lock && f.Now >= f.History.SnapshotUntrustedUntil);
         }
 
         if (f.History.InBackoff(f.Now, f.Generation))
@@ -405,6 +417,44 @@ internal static class ContainerPlanner
             }
         }
     }
+
+    /// <summary>
+    /// Waits for a lock to go; past <see cref="ContainerControllerSettings.LockStaleAfter"/> it is Stalled, with one
+    /// Warning on how to clear a lock that no task holds any more.
+    /// </summary>
+    private static ContainerStep.Report Locked(ContainerFacts f, ContainerControllerSettings s, string node, string lockName, bool snapshotShowsIt)
+    {
+        var vmid = f.Vmid;
+        var since = f.History.LockSeenSince ?? f.Now;
+        var held = f.Now - since;
+        var sinceText = since.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        if (held >= s.LockStaleAfter)
+        {
+            var already = ConditionList.Find(f.Container.Status?.Conditions, ConditionTypes.Stalled) is { Status: "True", Reason: Reasons.Locked };
+            return new ContainerStep.Report(ContainerOutcome.Stalled(Reasons.Locked,
+                $"CT {vmid} has been locked ({lockName}) since {sinceText}, for more than {DurationFormat.Format(s.LockStaleAfter)}. "
+                + $"If no {LockHolder(lockName)} is running for it on {node}, the lock is stale: clear it on that node with pct unlock {vmid}", warn: !already),
+                snapshotShowsIt ? s.ResyncInterval : s.LockedRetry * 6) { History = f.History };
+        }
+
+        var untilStale = s.LockStaleAfter - held;
+        var wait = snapshotShowsIt ? s.ResyncInterval : s.LockedRetry;
+        return new ContainerStep.Report(ContainerOutcome.Progressing(Reasons.Locked,
+            $"CT {vmid} is locked ({lockName}) since {sinceText}; waiting for the lock to be released"),
+            untilStale < wait ? untilStale : wait) { History = f.History };
+    }
+
+    /// <summary>What usually holds a PVE lock of that name.</summary>
+    private static string LockHolder(string lockName) => lockName switch
+    {
+        "backup" => "backup (vzdump)",
+        "snapshot" or "snapshot-delete" or "rollback" => "snapshot task",
+        "migrate" => "migration",
+        "create" => "create or restore",
+        "disk" => "clone or move of a volume",
+        "mounted" => "pct mount",
+        _ => "task",
+    };
 
     private static ContainerOutcome UnknownOutcome(int? vmid) =>
         ContainerOutcome.Progressing(Reasons.Observing, $"the outcome of the last power action on CT {vmid} is unknown; observing before acting again");

@@ -58,6 +58,46 @@ public sealed class ContainerPlannerTests
             () => Ready().WithOperation(Operation()) with { Entry = null },
             step => Assert.Equal("pve1", Assert.IsType<Step.PollTask>(step).Upid.Node)),
 
+        // Locks (issue 13): waited on in the snapshot, stale after LockStaleAfter.
+        ["a lock the trusted snapshot shows is waited on without status/current"] = (
+            () => Ready() with { Entry = Entry("stopped", lockName: "backup") },
+            step =>
+            {
+                AssertReport(step, ConditionKind.Progressing, Reasons.Locked, S.ResyncInterval, "locked (backup) since 2025-03-01 12:00:00Z");
+                Assert.Equal("backup", step.History!.LockSeen);
+            }),
+        ["a lock held past the limit stalls with how to clear it, warning once"] = (
+            () => Ready() with
+            {
+                Entry = Entry("stopped", lockName: "backup"),
+                History = ContainerHistory.Empty with { LockSeen = "backup", LockSeenSince = Now - S.LockStaleAfter },
+            },
+            step => Assert.True(AssertReport(step, ConditionKind.Stalled, Reasons.Locked, S.ResyncInterval, "pct unlock 101").Outcome!.Warn)),
+        ["a stale lock already reported does not warn again"] = (
+            () => StalledBy(Ready() with
+            {
+                Entry = Entry("stopped", lockName: "backup"),
+                History = ContainerHistory.Empty with { LockSeen = "backup", LockSeenSince = Now - S.LockStaleAfter - TimeSpan.FromMinutes(5) },
+            }, Reasons.Locked),
+            step => Assert.False(AssertReport(step, ConditionKind.Stalled, Reasons.Locked, S.ResyncInterval).Outcome!.Warn)),
+        ["a lock close to the limit looks again when it would turn stale"] = (
+            () => Ready() with
+            {
+                Entry = Entry("stopped", lockName: "snapshot"),
+                History = ContainerHistory.Empty with { LockSeen = "snapshot", LockSeenSince = Now - S.LockStaleAfter + TimeSpan.FromMinutes(1) },
+            },
+            step => AssertReport(step, ConditionKind.Progressing, Reasons.Locked, TimeSpan.FromMinutes(1))),
+        ["a locked container already in its desired state is confirmed once, not waited on"] = (
+            () => Ready(PowerState.Stopped) with { Entry = Entry("stopped", lockName: "backup") },
+            step => Assert.IsType<Step.ReadLiveStatus>(step)),
+        ["another lock starts a new clock"] = (
+            () => Ready() with
+            {
+                Entry = Entry("stopped", lockName: "snapshot"),
+                History = ContainerHistory.Empty with { LockSeen = "backup", LockSeenSince = Now - TimeSpan.FromHours(2) },
+            },
+            step => AssertReport(step, ConditionKind.Progressing, Reasons.Locked, S.ResyncInterval)),
+
         // A pending operation.
         ["a pending operation's task is polled"] = (() => Ready().WithOperation(Operation()), step => Assert.IsType<Step.PollTask>(step)),
         ["an operation sent in this reconcile is polled when its task should be done"] = (
@@ -128,7 +168,7 @@ public sealed class ContainerPlannerTests
         ["a snapshot that disagrees is confirmed"] = (() => Ready() with { Status = new LxcContainerStatus() },
             step => Assert.Equal(new Step.ReadLiveStatus("pve1"), step)),
         ["a locked snapshot is confirmed"] = (() => Ready(observedRunning: true) with { Entry = Entry("running", lockName: "backup") },
-            step => Assert.Equal(new Step.ReadLiveStatus("pve1"), step)),
+            step => Assert.Equal(new Step.ReadLiveStatus("pve1"), step with { History = null })),
         ["an action that could only wait for a slot first asks for one"] = (() => Ready(), step => Assert.Equal(new Step.CheckSlot("pve1"), step)),
         ["with no slot free it waits without asking PVE"] = (() => Ready() with { SlotFree = false },
             step => AssertReport(step, ConditionKind.Progressing, Reasons.WaitingForSlot, S.SlotWaitInterval, "4 power action slots on node pve1")),
@@ -300,6 +340,12 @@ public sealed class ContainerPlannerTests
         }
 
         return report;
+    }
+
+    private static ContainerFacts StalledBy(ContainerFacts f, string reason)
+    {
+        f.Container.Status.Conditions = ConditionList.Set(null, ConditionTypes.Stalled, "True", reason, "before", 1, Now.UtcDateTime);
+        return f;
     }
 
     private static void AssertFinish(Step step, bool warning, string reason)
