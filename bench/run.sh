@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # The performance benchmark (issue 5): cold convergence, API economy at steady state, reaction latency,
 # footprint and scaling, against a real kube-apiserver + etcd, the PVE simulator and the operator's
-# Release build running as its own process.
+# Release build running as its own process; and the lifecycle scenario (issue 10): N containers created from a
+# template and destroyed again, against the simulator's task and storage-lock capacity.
 #
-#   bash bench/run.sh --quick   N=100, short windows, about 3 minutes (CI runs this from hack/test.sh)
-#   bash bench/run.sh --full    N=100, 1000, 3000 on the NativeAOT publish, minutes of steady state; writes docs/benchmarks.md (about 35 min)
+#   bash bench/run.sh --quick   N=100 for both, short windows, about 6 minutes (CI runs this from hack/test.sh)
+#   bash bench/run.sh --full    power N=100, 1000, 3000 on the NativeAOT publish, minutes of steady state, lifecycle
+#                               N=1000; writes docs/benchmarks.md (about 60 min)
+#   bash bench/run.sh --quick --only lifecycle   one scenario (power or lifecycle), report in .run/bench/
 #
 # Extra arguments go to the bench program (e.g. --sizes 100,1000 or --output FILE). Prints one table; the report
 # goes to docs/benchmarks.md (full) or .run/bench/benchmarks-quick.md (quick). Logs: .run/bench/.

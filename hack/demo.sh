@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The operator's main job on an embedded default: a local control plane (real kube-apiserver + etcd), the PVE
-# simulator with a 3-node cluster, the operator, and the samples; ends with `kubectl get pvp,lxc -o wide`.
+# simulator with a 3-node cluster, the operator, and the samples (three adopted containers, one created from the
+# Debian 12 template the simulator offers on storage local, one linked clone of template CT 9000); ends with
+# `kubectl get pvp,lxc -o wide`.
 #
 #   bash hack/demo.sh        bring everything up (stops an earlier demo first)
 #   bash hack/demo.sh down   stop everything the demo started
@@ -45,7 +47,8 @@ export KUBECONFIG="$state/control-plane/kubeconfig"
 say "Building the operator and the PVE simulator"
 dotnet build PveOperator.sln -c Release --nologo -v quiet
 
-say "Starting the PVE simulator (3 nodes, containers 101-103)"
+# The simulator's default storages: local (with local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst) and local-lvm.
+say "Starting the PVE simulator (3 nodes, containers 101-103, template CT 9000, a Debian 12 template volume)"
 dotnet tests/PveSimulator/bin/Release/net10.0/PveSimulator.dll \
   --scenario hack/demo-scenario.json --task-duration-ms 1500 --refresh-ms 2000 --dhcp-delay-ms 1000 \
   --info-file "$state/simulator.json" >"$state/simulator.log" 2>&1 &
@@ -78,8 +81,9 @@ dotnet src/PveOperator/bin/Release/net10.0/PveOperator.dll --kubeconfig "$KUBECO
   --metrics-bind-address 127.0.0.1:0 --health-probe-bind-address 127.0.0.1:0 >"$state/operator.log" 2>&1 &
 echo $! >"$state/operator.pid"
 
-say "Applying the containers"
-kubectl apply -f config/samples/lxc-running.yaml -f config/samples/lxc-stopped.yaml -f config/samples/lxc-static-ip.yaml
+say "Applying the containers (three adopted, one created from a template, one cloned from template CT 9000)"
+kubectl apply -f config/samples/lxc-running.yaml -f config/samples/lxc-stopped.yaml -f config/samples/lxc-static-ip.yaml \
+  -f config/samples/lxc-from-template.yaml -f config/samples/lxc-clone.yaml
 kubectl wait --for=condition=Ready pvp/homelab --timeout=60s
 kubectl wait --for=condition=Ready lxc --all -n default --timeout=120s
 
@@ -93,4 +97,5 @@ say "kubectl get pvp,lxc -o wide"
 kubectl get pvp,lxc -o wide
 echo
 echo "The demo keeps running. Try: export KUBECONFIG=$KUBECONFIG; kubectl patch lxc batch --type merge -p '{\"spec\":{\"powerState\":\"Running\"}}'"
+echo "or kubectl delete lxc app (deletionPolicy Delete: the container created from the template is destroyed in the simulator)"
 echo "Operator log: $state/operator.log. Stop it all with: bash hack/demo.sh down"

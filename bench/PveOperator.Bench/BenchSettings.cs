@@ -39,6 +39,12 @@ internal sealed record BenchSettings
     public TimeSpan PhysicalLimit(int size) =>
         TaskDuration * Math.Ceiling(size / (double)(Nodes * ParallelTasksPerNode));
 
+    /// <summary>Which scenarios run: "power" (the cold convergence, steady state and reaction above) and "lifecycle".</summary>
+    public IReadOnlySet<string> Scenarios { get; init; } = new HashSet<string>(StringComparer.Ordinal) { "power", "lifecycle" };
+
+    /// <summary>The lifecycle scenario (create N from a template, destroy them again): its sizes and simulator.</summary>
+    public LifecycleSettings Lifecycle { get; init; } = new() { Sizes = [1000] };
+
     public static BenchSettings Quick() => new()
     {
         Mode = "quick",
@@ -50,6 +56,7 @@ internal sealed record BenchSettings
         SteadyWindow = TimeSpan.FromSeconds(30),
         LongSteadyWindow = TimeSpan.FromSeconds(30),
         Flips = 60,
+        Lifecycle = new LifecycleSettings { Sizes = [100], ResourcesRefresh = TimeSpan.FromSeconds(5), SyncInterval = TimeSpan.FromSeconds(10) },
     };
 
     public static BenchSettings Full() => new()

@@ -5,12 +5,19 @@ namespace PveOperator.Bench;
 internal static class Program
 {
     private const string Usage = """
-        Usage: dotnet PveOperator.Bench.dll [--quick | --full] [--sizes 100,1000] [--output FILE] [--repo DIR] [--operator DLL]
+        Usage: dotnet PveOperator.Bench.dll [--quick | --full] [--only power|lifecycle] [--sizes 100,1000] [--lifecycle-sizes 100]
+                                          [--output FILE] [--repo DIR] [--operator DLL]
 
           --quick          N=100, short windows (a few minutes; what CI runs)
           --full           N=100, 1000 and 3000, minutes of steady state, a leader failover at N=1000
-          --sizes LIST     override the sizes
-          --output FILE    where the Markdown report goes (full: docs/benchmarks.md; quick: .run/bench/benchmarks-quick.md)
+          --only SCENARIO  run one scenario: power (convergence, steady state, reaction, footprint) or lifecycle
+                           (create N from a template and destroy them again); default: both
+          --sizes LIST     override the power scenario's sizes
+          --lifecycle-sizes LIST  override the lifecycle scenario's sizes (quick: 100, full: 1000)
+          --lifecycle-allocations LIST  the operator's --max-allocations-per-storage per lifecycle run, "default" for
+                           its default (default: default,ceil(nodes × parallel tasks / storages))
+          --output FILE    where the Markdown report goes (full: docs/benchmarks.md; quick: .run/bench/benchmarks-quick.md;
+                           with --only: .run/bench/benchmarks-MODE-SCENARIO.md, so that a partial run never replaces docs/benchmarks.md)
           --repo DIR       repository root (default: found from the working directory)
           --operator PATH  the operator build to run: a .dll runs with dotnet, anything else as a native executable
                            (a NativeAOT publish); default: src/PveOperator/bin/Release/net10.0/PveOperator.dll
@@ -20,7 +27,9 @@ internal static class Program
     public static async Task<int> Main(string[] args)
     {
         var settings = BenchSettings.Quick();
-        IReadOnlyList<int>? sizes = null;
+        IReadOnlyList<int>? sizes = null, lifecycleSizes = null;
+        IReadOnlyList<int?>? allocations = null;
+        string? only = null;
         string? output = null, repo = null, operatorDll = null;
         try
         {
@@ -32,6 +41,18 @@ internal static class Program
                     case "--quick": settings = BenchSettings.Quick(); break;
                     case "--full": settings = BenchSettings.Full(); break;
                     case "--sizes": sizes = [.. Value().Split(',').Select(int.Parse)]; break;
+                    case "--lifecycle-sizes": lifecycleSizes = [.. Value().Split(',').Select(int.Parse)]; break;
+                    case "--lifecycle-allocations":
+                        allocations = [.. Value().Split(',').Select(v => v == "default" ? (int?)null : int.Parse(v, System.Globalization.CultureInfo.InvariantCulture))];
+                        break;
+                    case "--only":
+                        only = Value();
+                        if (only is not ("power" or "lifecycle"))
+                        {
+                            throw new ArgumentException($"--only takes power or lifecycle, not {only}");
+                        }
+
+                        break;
                     case "--output": output = Value(); break;
                     case "--repo": repo = Value(); break;
                     case "--operator": operatorDll = Value(); break;
@@ -51,9 +72,25 @@ internal static class Program
             settings = settings with { Sizes = sizes };
         }
 
+        if (lifecycleSizes is not null)
+        {
+            settings = settings with { Lifecycle = settings.Lifecycle with { Sizes = lifecycleSizes } };
+        }
+
+        if (allocations is not null)
+        {
+            settings = settings with { Lifecycle = settings.Lifecycle with { AllocationLimitsOverride = allocations } };
+        }
+
+        if (only is not null)
+        {
+            settings = settings with { Scenarios = new HashSet<string>(StringComparer.Ordinal) { only } };
+        }
+
         repo ??= FindRepository();
         operatorDll ??= Path.Combine(repo, "src/PveOperator/bin/Release/net10.0/PveOperator.dll");
-        output ??= settings.Mode == "full" ? Path.Combine(repo, "docs/benchmarks.md") : Path.Combine(repo, ".run/bench/benchmarks-quick.md");
+        output ??= only is not null ? Path.Combine(repo, $".run/bench/benchmarks-{settings.Mode}-{only}.md")
+            : settings.Mode == "full" ? Path.Combine(repo, "docs/benchmarks.md") : Path.Combine(repo, ".run/bench/benchmarks-quick.md");
         if (!File.Exists(operatorDll))
         {
             await Console.Error.WriteLineAsync($"bench: {operatorDll} not found; build it with: dotnet build -c Release");
@@ -73,11 +110,26 @@ internal static class Program
         var machine = Machine.Describe(repo);
         var total = Stopwatch.StartNew();
         var results = new List<SizeResult>();
+        var lifecycle = new List<LifecycleResult>();
         try
         {
-            foreach (var size in settings.Sizes)
+            if (settings.Scenarios.Contains("power"))
             {
-                results.Add(await new SizeRun(settings, repo, operatorDll, work, size).RunAsync(cancel.Token));
+                foreach (var size in settings.Sizes)
+                {
+                    results.Add(await new SizeRun(settings, repo, operatorDll, work, size).RunAsync(cancel.Token));
+                }
+            }
+
+            if (settings.Scenarios.Contains("lifecycle"))
+            {
+                foreach (var size in settings.Lifecycle.Sizes)
+                {
+                    foreach (var limit in settings.Lifecycle.AllocationLimits)
+                    {
+                        lifecycle.Add(await new LifecycleRun(settings.Lifecycle, repo, operatorDll, work, size, limit).RunAsync(cancel.Token));
+                    }
+                }
             }
         }
         catch (Exception error)
@@ -86,7 +138,7 @@ internal static class Program
             return 1;
         }
 
-        var report = new Report(settings, results, machine, total.Elapsed, operatorDll.EndsWith(".dll", StringComparison.Ordinal)
+        var report = new Report(settings, results, lifecycle, machine, total.Elapsed, operatorDll.EndsWith(".dll", StringComparison.Ordinal)
             ? "the JIT build (`dotnet PveOperator.dll`)"
             : "the NativeAOT publish (`PveOperator`, as the image ships it)");
         Console.WriteLine();

@@ -4,7 +4,8 @@ using System.Text;
 namespace PveOperator.Bench;
 
 /// <summary>The one table (console and Markdown), the settings, the machine and the per-endpoint breakdowns.</summary>
-internal sealed class Report(BenchSettings settings, IReadOnlyList<SizeResult> results, Machine machine, TimeSpan duration, string operatorBuild)
+internal sealed class Report(
+    BenchSettings settings, IReadOnlyList<SizeResult> results, IReadOnlyList<LifecycleResult> lifecycle, Machine machine, TimeSpan duration, string operatorBuild)
 {
     private const double MiB = 1024 * 1024;
 
@@ -67,13 +68,137 @@ internal sealed class Report(BenchSettings settings, IReadOnlyList<SizeResult> r
         new("Status writes / PVE requests in the 20 s after the kill", r => r.FailoverStatusWrites is { } w ? $"{F(w, 0)} / {r.FailoverRequests}" : "–"),
     ];
 
+    private sealed record LifecycleRow(string Metric, Func<LifecycleResult, string> Value, string Target = "", Func<IReadOnlyList<LifecycleResult>, bool?>? Met = null);
+
+    /// <summary>The target of the issue: the operator's defaults within 1.15x of the simulator's physical limit.</summary>
+    public const double LifecycleTarget = 1.15;
+
+    private static string LifecycleColumn(LifecycleResult r) =>
+        $"N={r.Size}, ≤{r.EffectiveAllocationLimit}/storage{(r.AllocationLimit is null ? " (default)" : "")}";
+
+    /// <summary>The ratio targets are the operator's defaults': the other column shows what lifting its throttle gives.</summary>
+    private static IEnumerable<LifecycleResult> Defaults(IReadOnlyList<LifecycleResult> all) =>
+        all.Any(r => r.AllocationLimit is null) ? all.Where(r => r.AllocationLimit is null) : all;
+
+    /// <summary>Judged on the default columns when there are any (see <see cref="Defaults"/>).</summary>
+    private string RatioTarget => $"≤ {LifecycleTarget:F2}{(lifecycle.Any(r => r.AllocationLimit is null) ? " (default)" : "")}";
+
+    private IReadOnlyList<LifecycleRow> LifecycleRows() =>
+    [
+        new("Apply N LxcContainers (s, API server; part of the create time)", r => F(r.ApplyTime.TotalSeconds)),
+        new("Create: first request → all Ready (s)", r => F(r.CreateTime.TotalSeconds)),
+        new("Destroy: first delete → all gone (s)", r => F(r.DestroyTime.TotalSeconds)),
+        new("Physical limit, the larger bound (s)", r => F(r.PhysicalLimit.TotalSeconds)),
+        new("  storage bound ceil(N/storages)×alloc + task (s)", r => F(r.StorageBound.TotalSeconds)),
+        new("  node bound ceil(N/(nodes×parallel))×(alloc + task) (s)", r => F(r.NodeBound.TotalSeconds)),
+        new("Operator's per-storage limit k allows ceil(N/(storages×k))×(alloc + task) (s)", r => F(r.ThrottleBound.TotalSeconds)),
+        new("Create ÷ physical limit", r => F(r.CreateRatio, 2), RatioTarget,
+            all => Defaults(all).All(r => r.CreateRatio <= LifecycleTarget)),
+        new("Destroy ÷ physical limit", r => F(r.DestroyRatio, 2), RatioTarget,
+            all => Defaults(all).All(r => r.DestroyRatio <= LifecycleTarget)),
+        new("Lock-timeout task failures: vzcreate / vzdestroy", r => $"{r.CreateFailures.LockTimeouts} / {r.DestroyFailures.LockTimeouts}", "0",
+            all => all.All(r => r.CreateFailures.LockTimeouts == 0 && r.DestroyFailures.LockTimeouts == 0)),
+        new("Other failed tasks: vzcreate / vzdestroy", r => $"{r.CreateFailures.Other} / {r.DestroyFailures.Other}", "0",
+            all => all.All(r => r.CreateFailures.Other == 0 && r.DestroyFailures.Other == 0)),
+        new("vzcreate / vzdestroy tasks (N each when nothing is retried)", r => $"{r.CreateTasks} / {r.DestroyTasks}"),
+        new("Containers left in PVE after the destroy", r => r.LeftInPve.ToString(CultureInfo.InvariantCulture), "0", all => all.All(r => r.LeftInPve == 0)),
+        new("PVE requests per created container (create phase)", r => $"{F(r.CreateRequests / (double)r.Size)} ({r.CreateRequests})"),
+        new("PVE requests per destroyed container (destroy phase)", r => $"{F(r.DestroyRequests / (double)r.Size)} ({r.DestroyRequests})"),
+        new("LxcContainer status writes per created container", r => F(r.CreateStatusWrites / r.Size)),
+        new("PVE side: last vzcreate / vzdestroy seen running (s after the phase's first request)",
+            r => $"{F(r.CreateTasksDoneAfter?.TotalSeconds ?? double.NaN)} / {F(r.DestroyTasksDoneAfter?.TotalSeconds ?? double.NaN)}"),
+        new("Tasks in PVE on average while they ran: create / destroy (node capacity nodes×parallel)",
+            r => $"{F(r.CreateMeanTasks)} / {F(r.DestroyMeanTasks)} ({settings.Lifecycle.Nodes * settings.Lifecycle.ParallelTasksPerNode})"),
+        new("Most vzcreate/vzdestroy tasks in PVE at once", r => r.MaxConcurrentTasks.ToString(CultureInfo.InvariantCulture)),
+        new("Max PVE requests in flight per node", r => r.MaxInFlightPerNode.ToString(CultureInfo.InvariantCulture), "≤ 2 (client cap)",
+            all => all.All(r => r.MaxInFlightPerNode <= 2)),
+    ];
+
+    private string LifecycleMarkdown()
+    {
+        var l = settings.Lifecycle;
+        var text = new StringBuilder();
+        text.AppendLine("## Lifecycle: create from a template, then destroy");
+        text.AppendLine();
+        text.AppendLine($"| metric | {string.Join(" | ", lifecycle.Select(LifecycleColumn))} | target | |");
+        text.AppendLine($"|---|{string.Concat(lifecycle.Select(_ => "---:|"))}---|---|");
+        foreach (var row in LifecycleRows())
+        {
+            text.AppendLine($"| {row.Metric} | {string.Join(" | ", lifecycle.Select(row.Value))} | {row.Target} | {Verdict(row.Met?.Invoke(lifecycle))} |");
+        }
+
+        text.AppendLine();
+        text.AppendLine("The ratio targets are judged on the operator's defaults (the \"(default)\" columns); the other column runs the same scenario with " +
+            "`--max-allocations-per-storage` raised to ceil(nodes × parallel tasks / storages), where the simulator's node capacity binds before the operator's own throttle.");
+        text.AppendLine();
+        text.AppendLine("Settings:");
+        text.AppendLine();
+        text.AppendLine($"- Sizes: {string.Join(", ", l.Sizes)} LxcContainers applied at once ({l.RequestParallelism} requests at a time), each with `spec.create.template: {l.Template}`, " +
+            $"`spec.create.storage` alternating over {string.Join(", ", l.Storages.Select(x => $"`{x}`"))}, no `spec.vmid` (allocated from the provider's `vmidRange` {l.VmidMin}-{l.VmidMax}), " +
+            "no `spec.node` (placed by free memory), `powerState: Stopped`, `deletionPolicy: Delete`; then all deleted at once.");
+        text.AppendLine($"- Simulator: {l.Nodes} nodes, at most {l.ParallelTasksPerNode} tasks per node at once (more wait in line); {l.Storages.Count} shared LVM storages, each with one allocation lock: " +
+            $"allocating or freeing a root disk holds it {l.StorageAllocation.TotalMilliseconds:F0} ms, a task waiting longer than {l.StorageLockTimeout.TotalSeconds:F0} s for it fails with PVE's lock timeout; " +
+            $"then the task runs {l.TaskDuration.TotalMilliseconds:F0} ms (extraction for a vzcreate); {l.DaemonWorkers} pvedaemon workers per node, /cluster/resources refreshed every {l.ResourcesRefresh.TotalSeconds:F0} s.");
+        text.AppendLine($"- Operator: {operatorBuild}, default flags except `--max-allocations-per-storage` where the column says so; ProxmoxProvider `syncInterval: {l.SyncInterval.TotalSeconds:F0}s`; " +
+            "a fresh kube-apiserver + etcd per column, the operator running and its provider Ready before the first create.");
+        text.AppendLine("- Create time: from the first create request to the last LxcContainer `Ready=True`, stopped as desired, with no operation pending (seen through a watch). " +
+            "Destroy time: from the first delete request to the last LxcContainer gone (its finalizer released after its `vzdestroy` ended). " +
+            "Lock-timeout failures: `vzcreate`/`vzdestroy` tasks whose exit status is PVE's storage lock timeout (`got timeout`, or `got lock request timeout` for a shared storage). " +
+            "Tasks in PVE: the simulator's task list sampled every 250 ms (a task waiting in its node's line counts, as PVE shows it running).");
+        text.AppendLine();
+        text.AppendLine("Create phase, PVE requests per created container:");
+        text.AppendLine();
+        text.Append(LifecycleEndpointTable(r => r.CreateByEndpoint));
+        text.AppendLine();
+        text.AppendLine("Destroy phase, PVE requests per destroyed container:");
+        text.AppendLine();
+        text.Append(LifecycleEndpointTable(r => r.DestroyByEndpoint));
+        return text.ToString();
+    }
+
+    private string LifecycleEndpointTable(Func<LifecycleResult, IReadOnlyDictionary<string, long>> counts)
+    {
+        var endpoints = lifecycle.SelectMany(r => counts(r).Keys).Distinct().Order(StringComparer.Ordinal).ToList();
+        var text = new StringBuilder();
+        text.AppendLine($"| endpoint (per container) | {string.Join(" | ", lifecycle.Select(LifecycleColumn))} |");
+        text.AppendLine($"|---|{string.Concat(lifecycle.Select(_ => "---:|"))}");
+        foreach (var endpoint in endpoints)
+        {
+            text.AppendLine($"| `{endpoint}` | {string.Join(" | ", lifecycle.Select(r => F(counts(r).GetValueOrDefault(endpoint) / (double)r.Size, 2)))} |");
+        }
+
+        return text.ToString();
+    }
+
     private static string Verdict(bool? met) => met switch { true => "met", false => "MISSED", null => "" };
 
     public string Table()
     {
-        var rows = Rows();
-        var header = new[] { "metric" }.Concat(results.Select(r => $"N={r.Size}")).Concat(["target", ""]).ToArray();
-        var cells = rows.Select(row => new[] { row.Metric }.Concat(results.Select(row.Value)).Concat([row.Target, Verdict(row.Met?.Invoke(results))]).ToArray()).ToList();
+        var text = new StringBuilder();
+        if (results.Count > 0)
+        {
+            text.Append(TextTable(results.Select(r => $"N={r.Size}").ToList(),
+                Rows().Select(row => (row.Metric, results.Select(row.Value).ToList(), row.Target, Verdict(row.Met?.Invoke(results)))).ToList()));
+        }
+
+        if (lifecycle.Count > 0)
+        {
+            if (text.Length > 0)
+            {
+                text.AppendLine();
+            }
+
+            text.Append(TextTable(lifecycle.Select(LifecycleColumn).ToList(),
+                LifecycleRows().Select(row => (row.Metric, lifecycle.Select(row.Value).ToList(), row.Target, Verdict(row.Met?.Invoke(lifecycle)))).ToList()));
+        }
+
+        return text.ToString();
+    }
+
+    private static string TextTable(IReadOnlyList<string> columns, IReadOnlyList<(string Metric, List<string> Values, string Target, string Verdict)> rows)
+    {
+        var header = new[] { "metric" }.Concat(columns).Concat(["target", ""]).ToArray();
+        var cells = rows.Select(row => new[] { row.Metric }.Concat(row.Values).Concat([row.Target, row.Verdict]).ToArray()).ToList();
         var widths = header.Select((h, i) => Math.Max(h.Length, cells.Max(c => c[i].Length))).ToArray();
         var text = new StringBuilder();
         text.AppendLine(string.Join("  ", header.Select((h, i) => h.PadRight(widths[i]))).TrimEnd());
@@ -136,58 +261,72 @@ internal sealed class Report(BenchSettings settings, IReadOnlyList<SizeResult> r
         text.AppendLine($"Generated by `bash bench/run.sh --{s.Mode}` ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, commit `{machine.Commit}`, run time {duration.TotalMinutes:F0} min). " +
             "Figures are single measurements from that one run, not averages: read them with the notes on noise below.");
         text.AppendLine();
-        text.AppendLine("## Results");
-        text.AppendLine();
-        text.Append(MarkdownTable());
-        text.AppendLine();
-        text.AppendLine("\"met\"/\"MISSED\" compare every measured size with the target (those named \"at N=1000\" only that size).");
-        text.AppendLine();
-        text.AppendLine("## Settings");
-        text.AppendLine();
-        text.AppendLine($"- Sizes: {string.Join(", ", s.Sizes)} LxcContainers, all stopped in PVE and desired `Running`, vmids from 1000, spread round-robin over {s.Nodes} nodes, no `spec.node` (located through /cluster/resources).");
-        text.AppendLine($"- Simulator (in the bench process): task duration {s.TaskDuration.TotalMilliseconds:F0} ms, at most {s.ParallelTasksPerNode} parallel tasks per node (more wait in line), " +
-            $"{s.DaemonWorkers} pvedaemon workers per node, /cluster/resources refreshed every {s.ResourcesRefresh.TotalSeconds:F0} s, every container on DHCP with its lease at once.");
-        text.AppendLine($"- Operator: {operatorBuild} as its own process, Release, default flags and settings (4 concurrent reconciles, 4 power actions per node, 2 requests in flight per node); " +
-            $"ProxmoxProvider `syncInterval: {s.SyncInterval.TotalSeconds:F0}s`, certificate pinned by fingerprint.");
-        text.AppendLine($"- Kubernetes: kube-apiserver 1.20.2 + etcd 3.4 from `hack/control-plane.sh`, a fresh one per size; containers created {s.CreateParallelism} requests at a time.");
-        text.AppendLine($"- Cold convergence: from starting the operator process (all N objects already exist) to the last container `Ready=True` with `status.running` as desired, seen through a watch. " +
-            "Physical limit: ceil(N / (nodes × parallel tasks)) × task duration.");
-        text.AppendLine($"- Steady state: after convergence and {s.Settle.TotalSeconds:F0} s of settling, a window of {s.SteadyWindow.TotalSeconds:F0} s " +
-            (s.Sizes.Contains(s.LongWindowSize) && s.LongSteadyWindow != s.SteadyWindow ? $"({s.LongSteadyWindow.TotalSeconds:F0} s at N={s.LongWindowSize}) " : "") +
-            "with nothing changing. PVE requests are the simulator's per-endpoint counters; status writes are the API server's own `apiserver_request_total{verb=\"PATCH\",subresource=\"status\"}`. " +
-            $"Baseline: one status call per container per sync interval (N × 60 / {s.SyncInterval.TotalSeconds:F0} per minute).");
-        text.AppendLine($"- Reaction: {s.Flips} flips of `spec.powerState` per size, {s.Nodes * s.FlipPipelinesPerNode} in flight at once (at most {s.FlipPipelinesPerNode} per node, each container flipped again only once it settled); " +
-            "time from sending the PATCH to the simulator receiving the start/shutdown POST (an in-process event).");
-        text.AppendLine("- Footprint: VmRSS from /proc/PID/status (sampled every 250 ms; idle = end of the steady window), CPU = utime + stime from /proc/PID/stat; " +
-            "first reconcile = first non-zero `controller_runtime_reconcile_total` on the operator's metrics endpoint, polled every 5 ms.");
-        if (s.FailoverSizes.Count > 0)
+        if (results.Count > 0)
         {
-            text.AppendLine($"- Failover (N={string.Join(", ", s.FailoverSizes)}): two replicas with `--leader-elect` (lease 15 s, renew 10 s, retry 2 s); the leader is killed with SIGKILL; time until the standby's first reconcile.");
+            text.AppendLine("## Results");
+            text.AppendLine();
+            text.Append(MarkdownTable());
+            text.AppendLine();
+            text.AppendLine("\"met\"/\"MISSED\" compare every measured size with the target (those named \"at N=1000\" only that size).");
+            text.AppendLine();
+            text.AppendLine("## Settings");
+            text.AppendLine();
+            text.AppendLine($"- Sizes: {string.Join(", ", s.Sizes)} LxcContainers, all stopped in PVE and desired `Running`, vmids from 1000, spread round-robin over {s.Nodes} nodes, no `spec.node` (located through /cluster/resources).");
+            text.AppendLine($"- Simulator (in the bench process): task duration {s.TaskDuration.TotalMilliseconds:F0} ms, at most {s.ParallelTasksPerNode} parallel tasks per node (more wait in line), " +
+                $"{s.DaemonWorkers} pvedaemon workers per node, /cluster/resources refreshed every {s.ResourcesRefresh.TotalSeconds:F0} s, every container on DHCP with its lease at once.");
+            text.AppendLine($"- Operator: {operatorBuild} as its own process, Release, default flags and settings (4 concurrent reconciles, 4 power actions per node, 2 requests in flight per node); " +
+                $"ProxmoxProvider `syncInterval: {s.SyncInterval.TotalSeconds:F0}s`, certificate pinned by fingerprint.");
+            text.AppendLine($"- Kubernetes: kube-apiserver 1.20.2 + etcd 3.4 from `hack/control-plane.sh`, a fresh one per size; containers created {s.CreateParallelism} requests at a time.");
+            text.AppendLine($"- Cold convergence: from starting the operator process (all N objects already exist) to the last container `Ready=True` with `status.running` as desired, seen through a watch. " +
+                "Physical limit: ceil(N / (nodes × parallel tasks)) × task duration.");
+            text.AppendLine($"- Steady state: after convergence and {s.Settle.TotalSeconds:F0} s of settling, a window of {s.SteadyWindow.TotalSeconds:F0} s " +
+                (s.Sizes.Contains(s.LongWindowSize) && s.LongSteadyWindow != s.SteadyWindow ? $"({s.LongSteadyWindow.TotalSeconds:F0} s at N={s.LongWindowSize}) " : "") +
+                "with nothing changing. PVE requests are the simulator's per-endpoint counters; status writes are the API server's own `apiserver_request_total{verb=\"PATCH\",subresource=\"status\"}`. " +
+                $"Baseline: one status call per container per sync interval (N × 60 / {s.SyncInterval.TotalSeconds:F0} per minute).");
+            text.AppendLine($"- Reaction: {s.Flips} flips of `spec.powerState` per size, {s.Nodes * s.FlipPipelinesPerNode} in flight at once (at most {s.FlipPipelinesPerNode} per node, each container flipped again only once it settled); " +
+                "time from sending the PATCH to the simulator receiving the start/shutdown POST (an in-process event).");
+            text.AppendLine("- Footprint: VmRSS from /proc/PID/status (sampled every 250 ms; idle = end of the steady window), CPU = utime + stime from /proc/PID/stat; " +
+                "first reconcile = first non-zero `controller_runtime_reconcile_total` on the operator's metrics endpoint, polled every 5 ms.");
+            if (s.FailoverSizes.Count > 0)
+            {
+                text.AppendLine($"- Failover (N={string.Join(", ", s.FailoverSizes)}): two replicas with `--leader-elect` (lease 15 s, renew 10 s, retry 2 s); the leader is killed with SIGKILL; time until the standby's first reconcile.");
+            }
+
+            text.AppendLine();
         }
 
-        text.AppendLine();
         text.AppendLine("## Machine");
         text.AppendLine();
         text.AppendLine($"{machine.Cpu}, {machine.Cores} cores (`nproc`), {machine.Memory} memory, {machine.Os}, {machine.Runtime}. " +
             "Everything (etcd, kube-apiserver, the simulator and this harness, and the operator) shares these cores.");
         text.AppendLine();
-        text.AppendLine("## PVE requests per endpoint");
-        text.AppendLine();
-        text.AppendLine("Steady state, requests per minute:");
-        text.AppendLine();
-        text.Append(EndpointTable(r => r.SteadyByEndpoint, r => 1 / r.SteadyWindow.TotalMinutes, "per min"));
-        text.AppendLine();
-        text.AppendLine("Long run (computed, not measured): cluster-level requests as measured plus the slow address refresh at its " +
-            $"long-run rate, min(N / {IpRefreshMinutes} min, {IpRefreshBudgetPerMinute}/min) with the operator's defaults.");
-        text.AppendLine();
-        text.AppendLine("Kubernetes API requests per minute in the steady window (the API server's own counters, all clients; in the window the bench itself only watches). " +
-            "kube-apiserver 1.20 counts a GET of one LxcContainer as `LIST` (kubernetes/kubernetes#95556): those are shown as `GET` here:");
-        text.AppendLine();
-        text.Append(KubernetesTable());
-        text.AppendLine();
-        text.AppendLine("Cold convergence, requests per container:");
-        text.AppendLine();
-        text.Append(EndpointTable(r => r.ConvergenceByEndpoint, r => 1.0 / r.Size, "per container"));
+        if (results.Count > 0)
+        {
+            text.AppendLine("## PVE requests per endpoint");
+            text.AppendLine();
+            text.AppendLine("Steady state, requests per minute:");
+            text.AppendLine();
+            text.Append(EndpointTable(r => r.SteadyByEndpoint, r => 1 / r.SteadyWindow.TotalMinutes, "per min"));
+            text.AppendLine();
+            text.AppendLine("Long run (computed, not measured): cluster-level requests as measured plus the slow address refresh at its " +
+                $"long-run rate, min(N / {IpRefreshMinutes} min, {IpRefreshBudgetPerMinute}/min) with the operator's defaults.");
+            text.AppendLine();
+            text.AppendLine("Kubernetes API requests per minute in the steady window (the API server's own counters, all clients; in the window the bench itself only watches). " +
+                "kube-apiserver 1.20 counts a GET of one LxcContainer as `LIST` (kubernetes/kubernetes#95556): those are shown as `GET` here:");
+            text.AppendLine();
+            text.Append(KubernetesTable());
+            text.AppendLine();
+            text.AppendLine("Cold convergence, requests per container:");
+            text.AppendLine();
+            text.Append(EndpointTable(r => r.ConvergenceByEndpoint, r => 1.0 / r.Size, "per container"));
+        }
+
+        if (lifecycle.Count > 0)
+        {
+            text.AppendLine();
+            text.Append(LifecycleMarkdown());
+        }
+
         if (notes is not null)
         {
             text.AppendLine();

@@ -21,10 +21,10 @@ internal sealed class SizeRun(BenchSettings settings, string repo, string operat
     private readonly SizeResult result = new() { Size = size };
 
     /// <summary>BENCH_OPERATOR_ARGS, e.g. "--log-level Debug", for looking into a run.</summary>
-    private static string[] ExtraOperatorArgs =>
+    internal static string[] ExtraOperatorArgs =>
         Environment.GetEnvironmentVariable("BENCH_OPERATOR_ARGS")?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
 
-    private static void Say(string text) => Console.WriteLine($"[bench {DateTime.Now:HH:mm:ss}] {text}");
+    internal static void Say(string text) => Console.WriteLine($"[bench {DateTime.Now:HH:mm:ss}] {text}");
 
     private static string NodeOf(int index, int nodes) => $"pve{index % nodes + 1}";
 
@@ -133,7 +133,7 @@ internal sealed class SizeRun(BenchSettings settings, string repo, string operat
         }
     }
 
-    private static HttpClient AdminClient(PveSimulatorServer simulator) =>
+    internal static HttpClient AdminClient(PveSimulatorServer simulator) =>
         new(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true })
         {
             BaseAddress = simulator.BaseUrl,
@@ -370,7 +370,7 @@ internal sealed class SizeRun(BenchSettings settings, string repo, string operat
     private static double Delta(Dictionary<string, double> before, Dictionary<string, double> after, string key) =>
         after.GetValueOrDefault(key) - before.GetValueOrDefault(key);
 
-    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what, CancellationToken cancellationToken)
+    internal static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what, CancellationToken cancellationToken)
     {
         var waited = Stopwatch.StartNew();
         while (!condition())
