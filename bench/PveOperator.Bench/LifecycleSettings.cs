@@ -30,13 +30,13 @@ internal sealed record LifecycleSettings
     public int VmidMax { get; init; } = 19999;
 
     /// <summary>The operator's default --max-allocations-per-storage (ContainerControllerSettings.DefaultMaxAllocationsPerStorage).</summary>
-    public const int OperatorDefaultAllocations = 2;
+    public const int OperatorDefaultAllocations = 8;
 
     /// <summary>
-    /// The operator's --max-allocations-per-storage for each run: null is its default (2); the second run lifts the
-    /// operator's own throttle to where the simulator's node capacity binds instead, to show what the default costs.
+    /// The operator's --max-allocations-per-storage for each run: null is its default (8). `--lifecycle-allocations
+    /// default,2` adds the conservative setting for slow storages, to show what it costs.
     /// </summary>
-    public IReadOnlyList<int?> AllocationLimits => AllocationLimitsOverride ?? [null, WideAllocationLimit];
+    public IReadOnlyList<int?> AllocationLimits => AllocationLimitsOverride ?? [null];
 
     /// <summary>--lifecycle-allocations: the runs' limits instead (null entries: the operator's default).</summary>
     public IReadOnlyList<int?>? AllocationLimitsOverride { get; init; }

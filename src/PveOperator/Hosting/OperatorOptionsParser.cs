@@ -20,7 +20,8 @@ internal static class OperatorOptionsParser
                                                (default: $POD_NAMESPACE, else pve-system)
           --ip-refresh-per-minute N            slow container address refreshes per provider and minute at most
                                                (default 20; 0 = no cap, every container every 10 min)
-          --max-allocations-per-storage N      creates, clones and destroys in flight per PVE storage (default 2)
+          --max-allocations-per-storage N      creates, clones and destroys in flight per PVE storage (default 8;
+                                               lower it for storages that allocate slowly)
           --lock-stale-after DURATION          a container lock held longer is reported Stalled, with how to clear
                                                a stale one (default 30m)
           --kubeconfig PATH                    kubeconfig to use (default: KUBECONFIG, then in-cluster)
