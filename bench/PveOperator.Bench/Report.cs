@@ -128,8 +128,8 @@ internal sealed class Report(
         }
 
         text.AppendLine();
-        text.AppendLine("The ratio targets are judged on the operator's defaults (the \"(default)\" columns); the other column runs the same scenario with " +
-            "`--max-allocations-per-storage` raised to ceil(nodes × parallel tasks / storages), where the simulator's node capacity binds before the operator's own throttle.");
+        text.AppendLine("The ratio targets are judged on the operator's defaults (the \"(default)\" columns); other columns, if any, run the same scenario with " +
+            "the `--max-allocations-per-storage` they name (`--lifecycle-allocations`).");
         text.AppendLine();
         text.AppendLine("Settings:");
         text.AppendLine();
