@@ -43,7 +43,6 @@ internal static class Reasons
     public const string Created = "Created";
     public const string Cloned = "Cloned";
     public const string Destroyed = "Destroyed";
-    public const string AllocatingVmid = "AllocatingVmid";
     /// <summary>No free VMID in the provider's vmidRange.</summary>
     public const string VmidRangeExhausted = "VmidRangeExhausted";
     /// <summary>create.template names a volume the storage does not have.</summary>
