@@ -271,8 +271,7 @@ public sealed class LxcContainerReconcilerTests : IAsyncLifetime
 
         var (result, calls) = await h.ReconcileCountingAsync(container); // the snapshot still says stopped
 
-        // The netN config once for the DHCP window, then the addresses (which fall back to the config: no live interfaces).
-        Assert.Equal([PveCalls.Config, PveCalls.Config, PveCalls.Interfaces, PveCalls.Status, PveCalls.Task], calls);
+        Assert.Equal([PveCalls.Config, PveCalls.Interfaces, PveCalls.Status, PveCalls.Task], calls);
         Assert.Null(container.Status.Operation);
         Assert.Equal(("True", Reasons.Running), Ready(container));
         Assert.Null(FindCondition(container, ConditionTypes.Reconciling));

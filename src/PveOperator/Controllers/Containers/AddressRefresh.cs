@@ -39,7 +39,7 @@ internal static class AddressRefresh
             || (every > TimeSpan.Zero && now - last >= every);
 
         TimeSpan requeue;
-        if (awaiting)
+        if (awaiting || (inDhcpWindow && history.DhcpInterfaces is null))
         {
             requeue = s.DhcpRetryInterval;
         }

@@ -295,7 +295,8 @@ internal static class ContainerPlanner
         }
 
         var addresses = AddressRefresh.Plan(f, s, history);
-        if (addresses.NeedsNetworkConfig && !f.AddressesRead)
+        // The netN config is read on the DHCP retry after the first address read, not before it: Ready does not wait for it.
+        if (addresses.NeedsNetworkConfig && !f.AddressesRead && addresses.History.LastAddressRefresh is not null)
         {
             return new ContainerStep.ReadNetworkConfig(node) { History = addresses.History };
         }
