@@ -51,6 +51,7 @@ dotnet build PveOperator.sln -c Release --nologo -v quiet
 say "Starting the PVE simulator (3 nodes, containers 101-103, template CT 9000, a Debian 12 template volume)"
 dotnet tests/PveSimulator/bin/Release/net10.0/PveSimulator.dll \
   --scenario hack/demo-scenario.json --task-duration-ms 1500 --refresh-ms 2000 --dhcp-delay-ms 1000 \
+  --dhcp-network 192.168.60.0/24 \
   --info-file "$state/simulator.json" >"$state/simulator.log" 2>&1 &
 echo $! >"$state/simulator.pid"
 for _ in $(seq 1 100); do [[ -s $state/simulator.json ]] && break; sleep 0.2; done

@@ -39,6 +39,7 @@ public static class Program
             TaskDuration = Milliseconds(commandLine.TaskDurationMs) ?? defaults.TaskDuration,
             ResourcesRefreshInterval = Milliseconds(commandLine.RefreshMs) ?? defaults.ResourcesRefreshInterval,
             DhcpDelay = Milliseconds(commandLine.DhcpDelayMs) ?? defaults.DhcpDelay,
+            DhcpNetwork = commandLine.DhcpNetwork ?? defaults.DhcpNetwork,
             HaDelay = Milliseconds(commandLine.HaDelayMs) ?? defaults.HaDelay,
             DaemonWorkersPerNode = commandLine.Workers ?? defaults.DaemonWorkersPerNode,
             MaxParallelTasksPerNode = commandLine.MaxParallelTasks ?? defaults.MaxParallelTasksPerNode,

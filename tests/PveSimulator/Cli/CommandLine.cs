@@ -16,6 +16,7 @@ internal sealed record CommandLine
     public int? TaskDurationMs { get; init; }
     public int? RefreshMs { get; init; }
     public int? DhcpDelayMs { get; init; }
+    public string? DhcpNetwork { get; init; }
     public int? HaDelayMs { get; init; }
     public int? Workers { get; init; }
     public int? MaxParallelTasks { get; init; }
@@ -42,6 +43,7 @@ internal sealed record CommandLine
           --ha-delay-ms N          delay before HA-managed CTs change state (default 1000)
           --workers N              pvedaemon workers per node (default 3)
           --max-parallel-tasks N   worker tasks running at once per node; more wait in line (default 0 = no limit)
+          --dhcp-network CIDR        lease addresses of this network to started CTs with ip=dhcp and no lease of their own
           --storage-allocation-ms N  how long one volume allocation holds its storage's lock (default 0)
           --unauthorized-delay-ms N  delay before each 401 (default 3000, as PVE)
           --info-file PATH         write {url, tokenId, tokenSecret, fingerprint, certificatePem} as JSON
@@ -71,6 +73,7 @@ internal sealed record CommandLine
                 "--task-duration-ms" => result with { TaskDurationMs = Number() },
                 "--refresh-ms" => result with { RefreshMs = Number() },
                 "--dhcp-delay-ms" => result with { DhcpDelayMs = Number() },
+                "--dhcp-network" => result with { DhcpNetwork = Value() },
                 "--ha-delay-ms" => result with { HaDelayMs = Number() },
                 "--workers" => result with { Workers = Math.Max(1, Number()) },
                 "--max-parallel-tasks" => result with { MaxParallelTasks = Number() },
