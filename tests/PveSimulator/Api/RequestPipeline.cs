@@ -29,6 +29,16 @@ internal sealed class RequestPipeline(SimulatorServices services)
         }
 
         using var arrival = endpoint.Scope == EndpointScope.NodeDaemon && node is not null ? services.Counters.TrackArrival(node) : null;
+        if (arrival is not null)
+        {
+            // The request has left the node once its answer starts: counted later, a client that sends its next request
+            // on the answer would briefly be seen with one more in flight than it ever had.
+            http.Response.OnStarting(() =>
+            {
+                arrival.Dispose();
+                return Task.CompletedTask;
+            });
+        }
         // Waits (worker queue, latency, 401 delay) end when the client leaves or the simulator stops.
         using var waits = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, services.Stopping);
         try
