@@ -234,7 +234,7 @@ internal static partial class LifecyclePlanner
 
             if (f.Deletion == DeletionPolicy.Delete && config.Protected)
             {
-                var message = $"CT {vmid} has protection on, so it cannot be destroyed; turn it off to let the deletion finish (pct set {vmid} --protection 0)";
+                var message = ProtectedMessage(vmid);
                 var already = ConditionList.Find(f.Container.Status?.Conditions, ConditionTypes.Ready) is { Reason: Reasons.Protected };
                 return new ContainerStep.Report(ContainerOutcome.Stalled(Reasons.Protected, message, warn: !already), s.NotFoundRetry);
             }
@@ -312,7 +312,7 @@ internal static partial class LifecyclePlanner
                 return new ContainerStep.Report(null, TimeSpan.Zero);
             case ContainerStep.SendDestroy when error.Message.Contains("protection mode enabled", StringComparison.Ordinal):
                 return new ContainerStep.Report(ContainerOutcome.Stalled(Reasons.Protected,
-                    $"CT {vmid} has protection on, so it cannot be destroyed; turn it off to let the deletion finish (pct set {vmid} --protection 0)", warn: true),
+                    ProtectedMessage(vmid), warn: true),
                     s.NotFoundRetry);
             case ContainerStep.SendDestroy when error.Message.Contains("container is running", StringComparison.Ordinal):
                 // Started again between our look and the DELETE: look again, and stop it first.
@@ -407,6 +407,9 @@ internal static partial class LifecyclePlanner
     private static ContainerStep.Report WaitForStorage(ContainerFacts f, ContainerControllerSettings s, string line, string verb) =>
         new(ContainerOutcome.Progressing(Reasons.WaitingForStorageSlot,
             $"waiting to {verb} CT {f.Vmid}: {line} already has as many creates, clones and destroys under way as PVE's allocation lock takes"), s.SlotWaitInterval);
+
+    private static string ProtectedMessage(int? vmid) =>
+        $"CT {vmid} has protection on, so it cannot be destroyed; turn it off to let the deletion finish (pct set {vmid} --protection 0)";
 
     /// <summary>"local:vztmpl/x.tar.zst" → "local".</summary>
     public static string TemplateStorage(string template) => template[..template.IndexOf(':', StringComparison.Ordinal)];
