@@ -13,6 +13,12 @@ public static class ConditionTypes
     /// <summary>Provider: True while the server certificate is not verified (allowed only with --allow-insecure-tls).</summary>
     public const string InsecureTls = "InsecureTLS";
 
+    /// <summary>Container: True when PVE's configuration matches every field the spec manages (status.drift is empty).</summary>
+    public const string Synced = "Synced";
+
+    /// <summary>Container: True while configuration changes wait for the running container's next start.</summary>
+    public const string RestartRequired = "RestartRequired";
+
     /// <summary>The resource carries the pve-operator.io/paused annotation: the operator does nothing for it.</summary>
     public const string Paused = "Paused";
 }

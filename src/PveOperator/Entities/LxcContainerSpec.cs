@@ -7,7 +7,7 @@ namespace PveOperator.Entities;
 [AnyOfRequired("vmid", "create")]
 [ValidationRule("!has(oldSelf.vmid) || has(self.vmid)", "vmid cannot be removed once set: it names the Proxmox VE container this resource manages")]
 [ValidationRule("has(self.create) == has(oldSelf.create)", "create cannot be added or removed after the resource was created: it decides whether the operator creates the container. Create another LxcContainer instead")]
-[Description("The container the operator manages and the state it keeps it in.")]
+[Description("The container the operator manages and the state it keeps it in. Only the configuration fields set here are managed: a field left out is never written.")]
 public sealed class LxcContainerSpec
 {
     [Required]
@@ -53,4 +53,66 @@ public sealed class LxcContainerSpec
     [Description("Full: the operator creates, powers and destroys the container as the spec says. ObserveOnly: status is kept current, nothing is ever written to PVE. Default Full.")]
     [JsonPropertyName("managementPolicy")]
     public ManagementPolicy? ManagementPolicy { get; set; }
+
+    [StringLength(253, MinimumLength = 1)]
+    [RegularExpression(ConfigurationPatterns.Hostname)]
+    [Description("The container's hostname (PVE hostname). Applied at once in PVE; inside the container at its next start. With create: default metadata.name.")]
+    [JsonPropertyName("hostname")]
+    public string? Hostname { get; set; }
+
+    [Description("CPU and memory; applied at once, also on a running container.")]
+    [JsonPropertyName("resources")]
+    public ContainerResources? Resources { get; set; }
+
+    [Description("The root disk. Its size only grows.")]
+    [JsonPropertyName("rootfs")]
+    public RootfsSpec? Rootfs { get; set; }
+
+    [ListType(ListType.Map, "name")]
+    [MaxItems(256)]
+    [Description("Mount points, one per name (mp0..mp255). Set: the list is the whole truth, and a mount point PVE has but the list lacks is detached (its volume is kept as unusedN). Omitted: mount points are not managed.")]
+    [JsonPropertyName("mountPoints")]
+    public List<MountPointSpec>? MountPoints { get; set; }
+
+    [ListType(ListType.Map, "name")]
+    [MaxItems(32)]
+    [Description("Network interfaces, one per name (eth0, ...). Set: the list is the whole truth, and an interface PVE has but the list lacks is removed. Omitted: interfaces are not managed (a created container gets eth0 on vmbr0 with DHCP).")]
+    [JsonPropertyName("network")]
+    public List<NetworkInterfaceSpec>? Network { get; set; }
+
+    [Description("Name servers and search domain; applied at the next start of a running container.")]
+    [JsonPropertyName("dns")]
+    public DnsSpec? Dns { get; set; }
+
+    [ListType(ListType.Set)]
+    [MaxItems(64)]
+    [ItemStringLength(64)]
+    [Description("PVE tags; compared lower-cased and sorted as PVE stores them. An empty list removes every tag.")]
+    [JsonPropertyName("tags")]
+    public List<string>? Tags { get; set; }
+
+    [StringLength(8192)]
+    [Description("The container's notes in PVE (description). The operator keeps its owner line (pve-operator.io/owner=...) below it; empty removes the rest.")]
+    [JsonPropertyName("description")]
+    public string? Description { get; set; }
+
+    [Description("Start the container when its node boots (PVE onboot).")]
+    [JsonPropertyName("onBoot")]
+    public bool? OnBoot { get; set; }
+
+    [Description("Boot order and delays (PVE startup).")]
+    [JsonPropertyName("startup")]
+    public StartupSpec? Startup { get; set; }
+
+    [Description("LXC features; applied at the next start of a running container.")]
+    [JsonPropertyName("features")]
+    public FeaturesSpec? Features { get; set; }
+
+    [Description("PVE's protection flag: while true, PVE refuses to destroy the container or change its disks.")]
+    [JsonPropertyName("protection")]
+    public bool? Protection { get; set; }
+
+    [Description("Never (default): a running container with changes that wait for its next start reports RestartRequired=True and keeps running. IfRequired: the operator restarts it (shutdown as spec.shutdown says, then start).")]
+    [JsonPropertyName("restartPolicy")]
+    public RestartPolicy? RestartPolicy { get; set; }
 }

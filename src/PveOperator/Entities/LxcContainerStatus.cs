@@ -8,7 +8,7 @@ namespace PveOperator.Entities;
 public sealed class LxcContainerStatus
 {
     [ListType(ListType.Map, "type")]
-    [Description("Ready, Reconciling and Stalled, as kstatus (Argo CD, Flux) reads them; one per type.")]
+    [Description("Ready, Reconciling and Stalled, as kstatus (Argo CD, Flux) reads them, plus Synced (PVE matches the spec), RestartRequired and Paused; one per type.")]
     [JsonPropertyName("conditions")]
     public List<V1Condition>? Conditions { get; set; }
 
@@ -44,6 +44,15 @@ public sealed class LxcContainerStatus
     [Description("The container's network interfaces as PVE reports them, one per name.")]
     [JsonPropertyName("interfaces")]
     public List<ContainerInterfaceStatus>? Interfaces { get; set; }
+
+    [ListType(ListType.Map, "field")]
+    [Description("Each managed field where PVE differs from the spec, kept current in every managementPolicy: with ObserveOnly, what Full would change.")]
+    [JsonPropertyName("drift")]
+    public List<DriftEntry>? Drift { get; set; }
+
+    [Description("The PVE config keys that wait for the container's next start (PVE's pending changes).")]
+    [JsonPropertyName("pendingChanges")]
+    public List<string>? PendingChanges { get; set; }
 
     [Description("The PVE operation the operator sent and has not seen end yet: a restarted operator resumes from it.")]
     [JsonPropertyName("operation")]

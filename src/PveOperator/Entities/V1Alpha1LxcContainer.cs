@@ -12,6 +12,7 @@ namespace PveOperator.Entities;
 [PrinterColumn("State", "string", ".status.state")]
 [PrinterColumn("IP", "string", ".status.ipAddresses[0]")]
 [PrinterColumn("Ready", "string", ".status.conditions[?(@.type==\"Ready\")].status")]
+[PrinterColumn("Synced", "string", ".status.conditions[?(@.type==\"Synced\")].status")]
 [PrinterColumn("Reason", "string", ".status.conditions[?(@.type==\"Ready\")].reason", Priority = 1)]
 [PrinterColumn("Age", "date", ".metadata.creationTimestamp")]
 [Description("A Proxmox VE LXC container the operator creates (or adopts), keeps in its desired power state, and destroys as its spec says.")]
