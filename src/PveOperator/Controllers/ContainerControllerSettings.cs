@@ -44,6 +44,14 @@ public sealed record ContainerControllerSettings
     /// with the number of containers. Reads after a start or during DHCP do not count. Zero removes the cap.
     /// </summary>
     public int IpRefreshBudgetPerMinute { get; init; } = 20;
+    /// <summary>
+    /// Each container's full config is re-read this often to find drift made in PVE that the cluster snapshot does not
+    /// show (memory, disk size, name and tags it does show, for free at every provider sync). A spec change and the
+    /// operator's own writes are read at once. Zero turns the periodic read off.
+    /// </summary>
+    public TimeSpan ConfigRefreshInterval { get; init; } = TimeSpan.FromMinutes(10);
+    /// <summary>At most this many periodic config reads per provider and minute (stretching the interval), like addresses.</summary>
+    public int ConfigRefreshBudgetPerMinute { get; init; } = 20;
     /// <summary>While a started container has no IPv4 yet (DHCP), look again this often ...</summary>
     public TimeSpan DhcpRetryInterval { get; init; } = TimeSpan.FromSeconds(3);
     /// <summary>... for at most this long after it was seen starting.</summary>

@@ -27,12 +27,16 @@ internal sealed partial class LxcContainerReconciler(
 {
     public const string FinalizerName = "pve-operator.io/container";
 
-    /// <summary>Observation steps in one reconcile; the planner needs at most five (task, settle, slot, status, addresses).</summary>
-    private const int MaxStepsPerReconcile = 8;
+    /// <summary>
+    /// Steps in one reconcile; the planner needs at most eight (task, settle, slot, status, config read, write and
+    /// re-read, addresses).
+    /// </summary>
+    private const int MaxStepsPerReconcile = 10;
 
     private readonly ContainerActions actions = new(statusWriter, events, settings, logger,
         new LifecycleActions(statusWriter, events, secrets, (provider, vmid, uid) =>
-            containers.ByIndex(ContainerIndexes.ByProviderAndVmid, ContainerClaims.IndexKey(provider, vmid)).Any(c => c.Metadata.Uid != uid)));
+            containers.ByIndex(ContainerIndexes.ByProviderAndVmid, ContainerClaims.IndexKey(provider, vmid)).Any(c => c.Metadata.Uid != uid)),
+        new ConfigActions(statusWriter, events));
 
     public Task<ReconcileResult> ReconcileAsync(V1Alpha1LxcContainer container, CancellationToken cancellationToken) =>
         RunAsync(container, deleting: false, cancellationToken);
@@ -148,6 +152,11 @@ internal sealed partial class LxcContainerReconciler(
                 if (report.ForgetsObserved)
                 {
                     work.ForgetObserved();
+                }
+
+                if (report.Sync is { } sync)
+                {
+                    work.ApplySync(sync);
                 }
 
                 if (report.Outcome is { } outcome)

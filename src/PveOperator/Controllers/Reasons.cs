@@ -64,4 +64,20 @@ internal static class Reasons
     /// <summary>No online node to create the container on.</summary>
     public const string NoNodeAvailable = "NoNodeAvailable";
     public const string WaitingForStorageSlot = "WaitingForStorageSlot";
+
+    // Configuration (condition Synced, RestartRequired, and the operations that apply it).
+    public const string InSync = "InSync";
+    public const string Drifted = "Drifted";
+    public const string CannotShrink = "CannotShrink";
+    public const string RequiresReplacement = "RequiresReplacement";
+    public const string ConfigRejected = "ConfigRejected";
+    public const string PendingChanges = "PendingChanges";
+    public const string NothingPending = "NothingPending";
+    public const string ConfigApplied = "ConfigApplied";
+    public const string Resizing = "Resizing";
+    public const string Resized = "Resized";
+    public const string Restarting = "Restarting";
+    public const string Restarted = "Restarted";
+    public const string Migrating = "Migrating";
+    public const string Migrated = "Migrated";
 }

@@ -10,7 +10,7 @@ namespace PveOperator.Entities;
 [Description("The PVE operation the operator sent and has not seen end yet; a restarted operator resumes from it.")]
 public sealed class OperationStatus
 {
-    [Description("What was asked of PVE: start, shutdown, create, clone or destroy.")]
+    [Description("What was asked of PVE: start, shutdown, create, clone, destroy, resize, restart or migrate.")]
     [JsonPropertyName("type")]
     public OperationType Type { get; set; }
 
@@ -29,6 +29,14 @@ public sealed class OperationStatus
     [Description("The storage whose allocation slot a create, clone or destroy holds.")]
     [JsonPropertyName("storage")]
     public string? Storage { get; set; }
+
+    [Description("The disk a resize grows (rootfs, mpN).")]
+    [JsonPropertyName("disk")]
+    public string? Disk { get; set; }
+
+    [Description("The node a migration moves the container to.")]
+    [JsonPropertyName("target")]
+    public string? Target { get; set; }
 
     [Description("The spec generation the operation was sent for.")]
     [JsonPropertyName("generation")]

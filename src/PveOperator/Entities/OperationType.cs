@@ -16,4 +16,10 @@ public enum OperationType
     Clone,
     [JsonStringEnumMemberName("destroy")]
     Destroy,
+    [JsonStringEnumMemberName("resize")]
+    Resize,
+    [JsonStringEnumMemberName("restart")]
+    Restart,
+    [JsonStringEnumMemberName("migrate")]
+    Migrate,
 }

@@ -14,7 +14,8 @@ internal sealed partial class ContainerActions(
     IEventRecorder events,
     ContainerControllerSettings settings,
     ILogger logger,
-    LifecycleActions lifecycle)
+    LifecycleActions lifecycle,
+    ConfigActions configuration)
 {
     public async Task<ContainerFacts> RunAsync(
         ContainerStep step, ContainerFacts f, ContainerReconcile work, ProviderConnection connection, CancellationToken cancellationToken)
@@ -26,6 +27,11 @@ internal sealed partial class ContainerActions(
             if (await lifecycle.RunAsync(step, f, work, connection, cancellationToken) is { } lifecycleFacts)
             {
                 return lifecycleFacts;
+            }
+
+            if (await configuration.RunAsync(step, f, work, connection, cancellationToken) is { } configFacts)
+            {
+                return configFacts;
             }
 
             var vmid = f.KnownVmid;
@@ -46,6 +52,7 @@ internal sealed partial class ContainerActions(
                     connection.StorageSlots.Release(key);
                     connection.CloneSourceSlots.Release(key);
                     await lifecycle.SettledAsync(operation, settle.Outcome, work, cancellationToken);
+                    await configuration.SettledAsync(operation, settle.Outcome, work, cancellationToken);
                     return f with { Settled = operation, Task = settle.Outcome };
                 }
 
@@ -95,7 +102,7 @@ internal sealed partial class ContainerActions(
         switch (operation.Type)
         {
             // After a restart the task is still running in PVE: count it against its node's, source's or storage's limit.
-            case OperationType.Start or OperationType.Shutdown when sincePost < slotHoldLimit:
+            case OperationType.Start or OperationType.Shutdown or OperationType.Restart or OperationType.Migrate when sincePost < slotHoldLimit:
                 connection.ActionSlots.Hold(upid.Node, key);
                 break;
             case OperationType.Clone:

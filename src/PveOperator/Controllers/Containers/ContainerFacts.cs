@@ -85,6 +85,12 @@ internal sealed record ContainerFacts
     /// <summary>No VMID was free in the provider's vmidRange.</summary>
     public bool VmidRangeExhausted { get; init; }
 
+    /// <summary>The container's configuration as GET .../pending showed it in this reconcile.</summary>
+    public ConfigObservation? ConfigRead { get; init; }
+
+    /// <summary>This reconcile wrote the config already: a difference that remains is not written a second time.</summary>
+    public bool ConfigWritten { get; init; }
+
     /// <summary>This resource's owner mark, as written into the container's description.</summary>
     public OwnerMark Mark => new(Container.Metadata.NamespaceProperty ?? "", Container.Metadata.Name ?? "", Container.Metadata.Uid ?? "");
 

@@ -57,6 +57,21 @@ internal sealed record ContainerHistory
     /// <summary>The adopted container was seen carrying this resource's owner mark (or it was written): no need to read it again.</summary>
     public bool MarkVerified { get; init; }
 
+    /// <summary>When the container's full config was last read, for which spec generation, and what the snapshot showed then.</summary>
+    public DateTimeOffset? ConfigReadAt { get; init; }
+
+    public long ConfigReadGeneration { get; init; }
+
+    public string? ConfigSnapshotSignature { get; init; }
+
+    /// <summary>The operator changed the config (a write, resize, restart or migration ended): read it again at once.</summary>
+    public bool ConfigStale { get; init; }
+
+    /// <summary>Where this operator's migration moved the container, trusted over the lagging snapshot until then.</summary>
+    public string? MigratedTo { get; init; }
+
+    public DateTimeOffset MigratedTrustedUntil { get; init; }
+
     /// <summary>The lock this operator has seen on the container, and since when (as far as it knows: a restart forgets).</summary>
     public string? LockSeen { get; init; }
 

@@ -74,8 +74,9 @@ internal static class ContainerPlanner
                 : Stall(Reasons.NotFound, $"proxmox node {pinned} not found (available: {provider.AvailableNodeNames})", s.NotFoundRetry);
         }
 
-        // A resource that creates its container must know it exists before it talks to it, pinned node or not.
-        if ((f.Spec.Create is null ? Locate(f) : LocateExisting(f) is { } existing ? f.Spec.Node ?? existing : null) is not { } node)
+        // A resource that creates its container must know it exists before it talks to it, pinned node or not; and
+        // a pinned node is where the container should be, not necessarily where it is (a change of it migrates).
+        if ((f.Spec.Create is null ? Locate(f) : LocateExisting(f)) is not { } node)
         {
             if (f.Deleting)
             {
@@ -111,6 +112,11 @@ internal static class ContainerPlanner
             return ObserveStep(f, s, node);
         }
 
+        if (ConfigPlanner.Migration(f, s, node, live) is { } migration)
+        {
+            return migration;
+        }
+
         if (live.Running == f.DesiredRunning || (f.ObserveOnly && !f.Deleting))
         {
             return ConvergedStep(f, s, node, live);
@@ -119,12 +125,13 @@ internal static class ContainerPlanner
         return ActStep(f, s, node, live);
     }
 
-    /// <summary>The node to talk to: the pinned one, else where the snapshot shows the CT, else the pending task's node.</summary>
-    public static string? Locate(ContainerFacts f) => f.Spec.Node ?? LocateExisting(f);
+    /// <summary>The node to talk to: where the CT is known to be, else the pinned one.</summary>
+    public static string? Locate(ContainerFacts f) => LocateExisting(f) ?? f.Spec.Node;
 
-    /// <summary>Where the container is known to exist: the snapshot, the pending operation, or our own recent create.</summary>
+    /// <summary>Where the container is known to exist: our recent migration, the snapshot, the pending operation, or our own recent create.</summary>
     private static string? LocateExisting(ContainerFacts f) =>
-        f.Entry?.Node
+        (f.History.MigratedTo is { } moved && f.Now < f.History.MigratedTrustedUntil && f.Status.Operation is null ? moved : null)
+        ?? f.Entry?.Node
         // While a task runs, its UPID names the node even if the snapshot has not caught up yet.
         ?? (f.Status.Operation ?? f.Settled) switch
         {
@@ -206,12 +213,19 @@ internal static class ContainerPlanner
                 return new ContainerStep.SettleOperation(ended)
                 {
                     History = !ended.Succeeded
-                        ? settled.Failed(f.Now, f.Generation, s.FailureBackoffBase, s.FailureBackoffMax)
+                        ? settled.Failed(f.Now, f.Generation, s.FailureBackoffBase, s.FailureBackoffMax) with { ConfigStale = settled.ConfigStale || IsConfigOperation(operation.Type) }
                         : operation.Type is OperationType.Create or OperationType.Clone
                             ? settled.Converged().Created(f.Now, operation.Node ?? Locate(f) ?? "")
                             : operation.Type == OperationType.Destroy
                                 ? settled.Converged()
-                                : settled.ActionSucceeded(f.Now, towardsRunning: operation.Type == OperationType.Start),
+                                : operation.Type is OperationType.Resize or OperationType.Restart or OperationType.Migrate
+                                    ? settled.Converged() with
+                                    {
+                                        ConfigStale = true,
+                                        MigratedTo = operation.Type == OperationType.Migrate ? operation.Target : settled.MigratedTo,
+                                        MigratedTrustedUntil = operation.Type == OperationType.Migrate ? f.Now + s.SnapshotLag : settled.MigratedTrustedUntil,
+                                    }
+                                    : settled.ActionSucceeded(f.Now, towardsRunning: operation.Type == OperationType.Start),
                 };
             }
 
@@ -225,6 +239,8 @@ internal static class ContainerPlanner
                 };
         }
     }
+
+    private static bool IsConfigOperation(OperationType type) => type is OperationType.Resize or OperationType.Restart or OperationType.Migrate;
 
     private static ContainerStep ObserveStep(ContainerFacts f, ContainerControllerSettings s, string node)
     {
@@ -284,13 +300,21 @@ internal static class ContainerPlanner
                 : new ContainerStep.Finish(ContainerEvent.Normal(Reasons.Stopped, $"CT {vmid} stopped as deletionPolicy Stop asks")) { History = history };
         }
 
+        var config = ConfigPlanner.Plan(f with { History = history }, s, node, live);
+        if (config.Step is { } configStep)
+        {
+            return configStep;
+        }
+
+        history = config.History;
         if (!live.Running)
         {
             return new ContainerStep.Report(f.ObserveOnly
                 ? ContainerOutcome.Ready(Reasons.ObserveOnly, ObservedOnly(f, node, live))
-                : ContainerOutcome.Ready(Reasons.Stopped, $"CT {vmid} is stopped on {node}"), s.ResyncInterval, Converged: true)
+                : ContainerOutcome.Ready(Reasons.Stopped, $"CT {vmid} is stopped on {node}"), Sooner(s.ResyncInterval, config.Requeue), Converged: true)
             {
                 History = history,
+                Sync = config.Sync,
             };
         }
 
@@ -308,11 +332,14 @@ internal static class ContainerPlanner
 
         return new ContainerStep.Report(f.ObserveOnly
             ? ContainerOutcome.Ready(Reasons.ObserveOnly, ObservedOnly(f, node, live))
-            : ContainerOutcome.Ready(Reasons.Running, $"CT {vmid} is running on {node}"), addresses.Requeue, Converged: true)
+            : ContainerOutcome.Ready(Reasons.Running, $"CT {vmid} is running on {node}"), Sooner(addresses.Requeue, config.Requeue), Converged: true)
         {
             History = addresses.History,
+            Sync = config.Sync,
         };
     }
+
+    private static TimeSpan Sooner(TimeSpan requeue, TimeSpan? other) => other is { } sooner && sooner < requeue ? sooner : requeue;
 
     private static ContainerStep ActStep(ContainerFacts f, ContainerControllerSettings s, string node, LiveState live)
     {
@@ -360,6 +387,11 @@ internal static class ContainerPlanner
 
     private static ContainerStep OnError(ContainerFacts f, ContainerControllerSettings s, PveApiException error)
     {
+        if (ConfigPlanner.OnError(f, s, error) is { } config)
+        {
+            return config;
+        }
+
         if (LifecyclePlanner.OnError(f, s, error) is { } lifecycle)
         {
             return lifecycle;
@@ -483,6 +515,9 @@ internal static class ContainerPlanner
         OperationType.Create => "create",
         OperationType.Clone => "clone",
         OperationType.Destroy => "destroy",
+        OperationType.Resize => "resize",
+        OperationType.Restart => "restart",
+        OperationType.Migrate => "migration",
         _ => type.ToString().ToLowerInvariant(),
     };
 }

@@ -56,6 +56,17 @@ internal sealed class ContainerReconcile(V1Alpha1LxcContainer container, LxcCont
         Status.PendingTask = null;
     }
 
+    /// <summary>Records what the configuration comparison found: drift, pending keys, Synced and RestartRequired.</summary>
+    public void ApplySync(SyncOutcome sync)
+    {
+        Status.Drift = sync.Drift.Count == 0 ? null : [.. sync.Drift];
+        Status.PendingChanges = sync.Pending.Count == 0 ? null : [.. sync.Pending];
+        Status.Conditions = ConditionList.Set(Status.Conditions, ConditionTypes.Synced, sync.Synced ? "True" : "False", sync.Reason, sync.Message,
+            Generation, Now.UtcDateTime);
+        Status.Conditions = ConditionList.Set(Status.Conditions, ConditionTypes.RestartRequired, sync.Pending.Count > 0 ? "True" : "False",
+            sync.Pending.Count > 0 ? Reasons.PendingChanges : Reasons.NothingPending, sync.RestartMessage, Generation, Now.UtcDateTime);
+    }
+
     /// <summary>The annotation pve-operator.io/paused is set: say so, and change nothing else.</summary>
     public void Pause() =>
         Status.Conditions = ConditionList.Set(Status.Conditions, ConditionTypes.Paused, "True", Reasons.Paused,

@@ -74,6 +74,15 @@ internal abstract record ContainerStep
     /// <summary>Write this resource's owner mark into the adopted container's description (PUT config with the digest read).</summary>
     public sealed record WriteOwnerMark(string Node) : ContainerStep;
 
+    /// <summary>Read the container's whole config with GET .../pending: values, pending keys and digest in one call.</summary>
+    public sealed record ReadConfiguration(string Node) : ContainerStep;
+
+    /// <summary>One PUT .../config with the digest read: the keys to set and to delete.</summary>
+    public sealed record WriteConfiguration(string Node, ConfigChange Change, string? Digest) : ContainerStep;
+
+    /// <summary>Record and send a resize (<paramref name="Resize"/>), a restart (reboot) or a migration to <paramref name="Target"/>.</summary>
+    public sealed record SendConfigOperation(string Node, OperationType Type, DiskResize? Resize = null, string? Target = null, bool Running = false) : ContainerStep;
+
     /// <summary>The resource is paused: set Paused=True, change nothing else, and look again after <paramref name="Requeue"/>.</summary>
     public sealed record Pause(TimeSpan Requeue) : ContainerStep;
 
@@ -87,6 +96,9 @@ internal abstract record ContainerStep
 
         /// <summary>Drop everything observed in PVE from the status (node, state, addresses, operation).</summary>
         public bool ForgetsObserved { get; init; }
+
+        /// <summary>The configuration's conditions and drift to write; null leaves them as they are.</summary>
+        public SyncOutcome? Sync { get; init; }
     }
 
     /// <summary>Leave the status exactly as it is (not even observedGeneration moves) and come back later.</summary>

@@ -196,17 +196,12 @@ internal sealed class LifecycleActions(
         {
             Vmid = vmid,
             OsTemplate = spec.Template!,
-            RootFs = $"{create.Storage}:{LifecyclePlanner.RootfsGib(spec.RootfsSize ?? ContainerCreateSpec.DefaultRootfsSize)}",
-            Hostname = Hostname(work.Container),
+            RootFs = $"{create.Storage}:{CreateConfig.RootfsGibibytes(f.Spec)}",
+            Hostname = f.Spec.Hostname ?? Hostname(work.Container),
             Unprivileged = spec.Unprivileged ?? true,
             Password = f.RootPassword,
             SshPublicKeys = spec.SshPublicKeys is { Count: > 0 } keys ? string.Join('\n', keys) : null,
-            Config = new Dictionary<string, string>
-            {
-                ["description"] = f.Mark.Line,
-                // A container without a network is rarely what anyone wants; spec.network will say otherwise.
-                ["net0"] = "name=eth0,bridge=vmbr0,ip=dhcp",
-            },
+            Config = CreateConfig.For(f.Spec, f.Mark),
         };
         return await SendAsync(f, work, connection, connection.StorageSlots, OperationType.Create, create.Node, create.Storage, Reasons.Creating,
             $"creating CT {vmid} on {create.Node} from {spec.Template}",
@@ -227,8 +222,8 @@ internal sealed class LifecycleActions(
         var request = new PveContainerCloneRequest
         {
             NewVmid = vmid,
-            Hostname = Hostname(work.Container),
-            Description = f.Mark.MarkIn(f.Source?.Description),
+            Hostname = f.Spec.Hostname ?? Hostname(work.Container),
+            Description = f.Mark.MarkIn(f.Spec.Description ?? f.Source?.Description),
             Full = spec.Clone!.Full,
             Storage = spec.Clone.Full == false ? null : spec.Storage,
             Target = clone.Node == clone.SourceNode ? null : clone.Node,
