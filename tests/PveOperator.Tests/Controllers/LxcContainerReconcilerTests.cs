@@ -368,18 +368,18 @@ public sealed class LxcContainerReconcilerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_container_moved_away_from_its_pinned_node_is_not_found_there()
+    public async Task A_container_away_from_its_pinned_node_is_migrated_there_in_restart_mode()
     {
         h.AddContainer(101, "pve2", running: true);
         await h.SyncAsync();
         var container = Container(101, node: "pve1");
 
-        var (result, calls) = await h.ReconcileCountingAsync(container);
+        var (_, calls) = await h.ReconcileCountingAsync(container);
 
-        Assert.Equal([PveCalls.Status], calls);
-        Assert.Equal(("False", Reasons.NotFound), Ready(container));
-        Assert.True(IsStalled(container));
-        Assert.Equal(After(h.Settings.NotFoundRetry), result);
+        Assert.Equal([PveCalls.Status, PveCalls.Migrate], calls);
+        Assert.Equal(("False", Reasons.Migrating), Ready(container));
+        Assert.Equal(OperationType.Migrate, container.Status!.Operation!.Type);
+        Assert.Equal(("pve2", "pve1"), (container.Status.Operation.Node, container.Status.Operation.Target));
         Assert.Equal(0, h.PowerActions("start"));
     }
 }

@@ -9,6 +9,11 @@ internal static class PveCalls
     public const string Task = "GET /nodes/{node}/tasks/{upid}/status";
     public const string Interfaces = "GET /nodes/{node}/lxc/{vmid}/interfaces";
     public const string Config = "GET /nodes/{node}/lxc/{vmid}/config";
+    public const string Pending = "GET /nodes/{node}/lxc/{vmid}/pending";
+    public const string UpdateConfig = "PUT /nodes/{node}/lxc/{vmid}/config";
+    public const string Resize = "PUT /nodes/{node}/lxc/{vmid}/resize";
+    public const string Migrate = "POST /nodes/{node}/lxc/{vmid}/migrate";
+    public const string Reboot = "POST /nodes/{node}/lxc/{vmid}/status/reboot";
     public const string ClusterResources = "GET /cluster/resources";
     public const string ClusterStatus = "GET /cluster/status";
     public const string Version = "GET /version";
