@@ -10,6 +10,13 @@ public static class ConfigurationPatterns
     /// <summary>Disk sizes in whole GiB or TiB: PVE allocates new volumes in GiB.</summary>
     public const string DiskSize = @"^[1-9][0-9]{0,5}(Gi|Ti)$";
 
+    /// <summary>
+    /// A disk size (<see cref="DiskSize"/>: digits, then Gi or Ti) may only grow. Written with the extended string
+    /// library, which every Kubernetes with CEL has, rather than quantity(), which 1.25 to 1.27 lack.
+    /// </summary>
+    public const string GrowOnlyRule =
+        "int(self.substring(0, self.size() - 2)) * (self.endsWith('Ti') ? 1024 : 1) >= int(oldSelf.substring(0, oldSelf.size() - 2)) * (oldSelf.endsWith('Ti') ? 1024 : 1)";
+
     public const string Duration = @"^([0-9]{1,5}h)?([0-9]{1,5}m)?([0-9]{1,5}s)?$";
 
     public const string InterfaceName = @"^[a-zA-Z][a-zA-Z0-9_.-]{0,14}$";

@@ -23,7 +23,7 @@ public sealed class MountPointSpec
     [Required]
     [StringLength(9, MinimumLength = 3)]
     [RegularExpression(ConfigurationPatterns.DiskSize)]
-    [ValidationRule("quantity(self).compareTo(quantity(oldSelf)) >= 0",
+    [ValidationRule(ConfigurationPatterns.GrowOnlyRule,
         "a mount point's size cannot shrink: Proxmox VE can only grow a disk. Keep the old size, or add a new mount point")]
     [Description("Size in whole Gi or Ti, e.g. 32Gi. Grow only: a smaller size is refused (reason CannotShrink).")]
     [JsonPropertyName("size")]

@@ -232,4 +232,18 @@ public sealed class ConfigDiffTests
         Assert.Equal(mark.Line, keys["description"]);
         Assert.False(keys.ContainsKey("hostname"));
     }
+
+    [Fact]
+    public void Interface_rules_the_schema_has_are_checked_again_for_servers_without_CEL()
+    {
+        var change = ConfigDiff.Compute(Spec(s => s.Network =
+        [
+            new NetworkInterfaceSpec { Name = "eth0", Ipv4 = new Ipv4Spec { Dhcp = true, Address = "10.0.0.5/24" } },
+            new NetworkInterfaceSpec { Name = "eth1", Ipv6 = new Ipv6Spec { Auto = true, Dhcp = true } },
+            new NetworkInterfaceSpec { Name = "eth1" },
+        ]), Typical);
+
+        Assert.Equal(3, change.Problems.Count);
+        Assert.False(change.HasWrite);
+    }
 }

@@ -226,12 +226,6 @@ public sealed class LifecyclePlannerTests
         return container;
     }
 
-    private static ContainerFacts Observing(ContainerFacts f)
-    {
-        f.Spec.ManagementPolicy = ManagementPolicy.ObserveOnly;
-        return f;
-    }
-
     private static ContainerFacts WithoutVmid(ContainerFacts f)
     {
         f.Spec.Vmid = null;
@@ -274,17 +268,4 @@ public sealed class LifecyclePlannerTests
         };
 
     private static ContainerConfigFacts Marked(OwnerMark? owner) => new(owner, false, false, "local-lvm", owner?.Line, "d1", null);
-
-    private static Step.Report AssertReport(Step step, ConditionKind kind, string reason, string? messagePart = null)
-    {
-        var report = Assert.IsType<Step.Report>(step);
-        Assert.Equal(kind, report.Outcome?.Kind);
-        Assert.Equal(reason, report.Outcome?.Reason);
-        if (messagePart is not null)
-        {
-            Assert.Contains(messagePart, report.Outcome!.Message);
-        }
-
-        return report;
-    }
 }

@@ -69,4 +69,24 @@ internal static class PlannerFacts
 
     public static PveApiException Error(PveErrorKind kind, string message = "PVE said no", bool outcomeUnknown = false) =>
         new(kind, message) { OutcomeUnknown = outcomeUnknown };
+
+    public static ContainerFacts Observing(ContainerFacts f)
+    {
+        f.Spec.ManagementPolicy = ManagementPolicy.ObserveOnly;
+        return f;
+    }
+
+    /// <summary>The step is a report of this condition kind and reason (and message part).</summary>
+    public static ContainerStep.Report AssertReport(ContainerStep step, ConditionKind kind, string reason, string? messagePart = null)
+    {
+        var report = Assert.IsType<ContainerStep.Report>(step);
+        Assert.Equal(kind, report.Outcome?.Kind);
+        Assert.Equal(reason, report.Outcome?.Reason);
+        if (messagePart is not null)
+        {
+            Assert.Contains(messagePart, report.Outcome!.Message, StringComparison.Ordinal);
+        }
+
+        return report;
+    }
 }

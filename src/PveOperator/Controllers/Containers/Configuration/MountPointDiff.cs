@@ -13,6 +13,12 @@ internal static class MountPointDiff
 {
     public static void Compare(IReadOnlyList<MountPointSpec> mountPoints, ConfigObservation actual, DiffBuilder diff)
     {
+        foreach (var duplicate in mountPoints.GroupBy(m => m.Name, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            diff.Problem($"mountPoints lists {duplicate.Key} {duplicate.Count()} times: give each mount point one entry");
+            return;
+        }
+
         foreach (var mount in mountPoints)
         {
             var field = $"mountPoints[{mount.Name}]";

@@ -19,6 +19,17 @@ internal static class NetworkDiff
             .Select(v => (Key: v.Key, Pairs: PvePropertyString.Parse(v.Value)))
             .ToList();
         var used = existing.Select(e => e.Key).ToHashSet(StringComparer.Ordinal);
+        if (Problems(network) is { Count: > 0 } problems)
+        {
+            // The CRD's CEL rules refuse these on Kubernetes 1.25 and later; older servers let them through.
+            foreach (var problem in problems)
+            {
+                diff.Problem(problem);
+            }
+
+            return;
+        }
+
         foreach (var nic in network)
         {
             var field = $"network[{nic.Name}]";
@@ -61,6 +72,41 @@ internal static class NetworkDiff
         {
             diff.Delete($"network[{pairs.GetValueOrDefault("name") ?? key}]", null, Show(pairs), key);
         }
+    }
+
+    /// <summary>What the schema's rules say about interfaces, checked again for servers that do not run CEL.</summary>
+    public static List<string> Problems(IReadOnlyList<NetworkInterfaceSpec> network)
+    {
+        var problems = new List<string>();
+        foreach (var duplicate in network.GroupBy(n => n.Name, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            problems.Add($"network lists {duplicate.Key} {duplicate.Count()} times: give each interface one entry");
+        }
+
+        foreach (var nic in network)
+        {
+            if (nic.Ipv4 is { Dhcp: true, Address: not null })
+            {
+                problems.Add($"network[{nic.Name}].ipv4 takes either dhcp: true or an address, not both");
+            }
+
+            if (nic.Ipv4 is { Gateway: not null, Address: null })
+            {
+                problems.Add($"network[{nic.Name}].ipv4.gateway needs ipv4.address: with DHCP the gateway comes from the DHCP server");
+            }
+
+            if (nic.Ipv6 is { } v6 && new[] { v6.Auto == true, v6.Dhcp == true, v6.Address is not null }.Count(x => x) > 1)
+            {
+                problems.Add($"network[{nic.Name}].ipv6 takes one of auto: true, dhcp: true and an address");
+            }
+
+            if (nic.Ipv6 is { Gateway: not null, Address: null })
+            {
+                problems.Add($"network[{nic.Name}].ipv6.gateway needs ipv6.address");
+            }
+        }
+
+        return problems;
     }
 
     /// <summary>The interface's PVE keys: what PVE has, with every field the spec sets put over it.</summary>
