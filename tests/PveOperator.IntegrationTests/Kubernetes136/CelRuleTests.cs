@@ -40,6 +40,20 @@ public sealed class CelRuleTests(Kubernetes136Fixture server)
         ["create added"] = new("lxccontainers", Container(), Json(T("""{"spec":{"create":{"template":"TEMPLATE","storage":"local-lvm"}}}""")), "create cannot be added or removed"),
         ["vmid removed"] = new("lxccontainers", Creating(vmid: true), Json("""{"spec":{"vmid":null}}"""), "vmid cannot be removed once set"),
         ["vmid set on a created container"] = new("lxccontainers", Creating(vmid: false), Json("""{"spec":{"vmid":10001}}"""), null),
+        ["rootfs grown"] = new("lxccontainers", With("""{"rootfs":{"size":"8Gi"}}"""), Json("""{"spec":{"rootfs":{"size":"16Gi"}}}"""), null),
+        ["rootfs grown from Gi to Ti"] = new("lxccontainers", With("""{"rootfs":{"size":"512Gi"}}"""), Json("""{"spec":{"rootfs":{"size":"1Ti"}}}"""), null),
+        ["rootfs shrunk"] = new("lxccontainers", With("""{"rootfs":{"size":"16Gi"}}"""), Json("""{"spec":{"rootfs":{"size":"8Gi"}}}"""), "rootfs.size cannot shrink"),
+        ["rootfs shrunk from Ti to Gi"] = new("lxccontainers", With("""{"rootfs":{"size":"1Ti"}}"""), Json("""{"spec":{"rootfs":{"size":"1000Gi"}}}"""), "rootfs.size cannot shrink"),
+        ["mount point grown"] = new("lxccontainers", With(MountPoint("32Gi")), Json($$"""{"spec":{{MountPoint("64Gi")}}}"""), null),
+        ["mount point shrunk"] = new("lxccontainers", With(MountPoint("32Gi")), Json($$"""{"spec":{{MountPoint("16Gi")}}}"""), "a mount point's size cannot shrink"),
+        ["ipv4 with dhcp and an address"] = new("lxccontainers", With("""{"network":[{"name":"eth0","ipv4":{"dhcp":true,"address":"10.0.0.5/24"}}]}"""), null,
+            "ipv4 takes either dhcp: true or an address"),
+        ["ipv4 gateway without an address"] = new("lxccontainers", With("""{"network":[{"name":"eth0","ipv4":{"dhcp":true,"gateway":"10.0.0.1"}}]}"""), null,
+            "ipv4.gateway needs ipv4.address"),
+        ["ipv4 address and gateway"] = new("lxccontainers", With("""{"network":[{"name":"eth0","ipv4":{"address":"10.0.0.5/24","gateway":"10.0.0.1"}}]}"""), null, null),
+        ["ipv6 with auto and dhcp"] = new("lxccontainers", With("""{"network":[{"name":"eth0","ipv6":{"auto":true,"dhcp":true}}]}"""), null,
+            "ipv6 takes one of auto: true, dhcp: true and an address"),
+        ["the same interface twice"] = new("lxccontainers", With("""{"network":[{"name":"eth0"},{"name":"eth0","bridge":"vmbr1"}]}"""), null, "Duplicate value"),
         ["vmidRange upside down"] = new("proxmoxproviders", ProviderWith(new JsonObject { ["min"] = 20000, ["max"] = 10000 }), null, "vmidRange.min must not be above vmidRange.max"),
         ["vmidRange"] = new("proxmoxproviders", ProviderWith(new JsonObject { ["min"] = 10000, ["max"] = 19999 }), null, null),
         ["tls: insecureSkipVerify and fingerprint"] = new("proxmoxproviders",
@@ -138,6 +152,20 @@ public sealed class CelRuleTests(Kubernetes136Fixture server)
     private const string Template = "local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst";
 
     private static JsonObject Container() => Json("""{"providerRef":{"name":"lab"},"vmid":100}""");
+
+    /// <summary>An adopted container's spec with these fields (a JSON object's members) added.</summary>
+    private static JsonObject With(string fields)
+    {
+        var spec = Container();
+        foreach (var (key, value) in Json(fields))
+        {
+            spec[key] = value?.DeepClone();
+        }
+
+        return spec;
+    }
+
+    private static string MountPoint(string size) => $$"""{"mountPoints":[{"name":"mp0","storage":"local-lvm","size":"{{size}}","path":"/data"}]}""";
 
     /// <summary>JSON text with TEMPLATE standing for the template volume.</summary>
     private static string T(string json) => json.Replace("TEMPLATE", Template, StringComparison.Ordinal);
