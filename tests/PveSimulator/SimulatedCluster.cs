@@ -439,9 +439,9 @@ public sealed partial class SimulatedCluster
             view.Running,
             view.DisplayName,
             view.Template,
-            view.Cores,
+            view.Cpus,
             view.MemoryMb * 1024L * 1024L,
-            view.RootfsGb * 1024L * 1024L * 1024L,
+            view.MaxDiskBytes,
             uptime);
     }
 
