@@ -148,6 +148,17 @@ internal sealed partial class ConfigUpdateEndpoints(SimulatorServices services)
                 throw new PveApiException(500, "unable to modify read-only option: 'unprivileged'");
             }
 
+            if (ConfigKeys.IsNet(key) && ConfigRules.ParseProperties(value) is var net
+                && net.TryGetValue("mtu", out var mtuText) && int.TryParse(mtuText, CultureInfo.InvariantCulture, out var mtu))
+            {
+                // read_bridge_mtu: the veth cannot be larger than the bridge it is plugged into (§4.2 step 7).
+                var bridgeMtu = Cluster.BridgeMtu(net.GetValueOrDefault("bridge") ?? "");
+                if (mtu > bridgeMtu)
+                {
+                    throw new PveApiException(500, $"{key}: MTU size '{mtu}' is bigger than bridge MTU '{bridgeMtu}'");
+                }
+            }
+
             if (ConfigKeys.IsDisk(key))
             {
                 if (isProtected)
