@@ -75,6 +75,15 @@ internal sealed partial class ConfigUpdateEndpoints(SimulatorServices services)
                 return PveApiException.ConfigMissing(node, vmid);
             }
 
+            if (services.Faults.TakeConfigChangeBeforeWrite(vmid) is { } interposed)
+            {
+                // Another writer got the flock first: its change lands between this client's read and its write.
+                foreach (var (key, value) in interposed)
+                {
+                    live.Config.Set(key, value);
+                }
+            }
+
             try
             {
                 Apply(call.Token, live, keys, deletes, reverts, p.GetString("digest"));
