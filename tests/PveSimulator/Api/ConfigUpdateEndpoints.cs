@@ -443,6 +443,7 @@ internal sealed partial class ConfigUpdateEndpoints(SimulatorServices services)
 
         var task = services.Runner.Create(node, "vzmigrate", vmid, call.Token);
         var wasRunning = container.Running;
+        var restartOnTarget = false;
         var shutdown = TimeSpan.FromSeconds(p.GetInteger("timeout") ?? 180);
         services.Runner.RunWorker(
             task,
@@ -465,7 +466,18 @@ internal sealed partial class ConfigUpdateEndpoints(SimulatorServices services)
                     return "lxc live migration is currently not implemented";
                 }
 
-                Cluster.TryChangeOnNode(vmid, node, live => live.Lock = "migrate");
+                // Restart mode shuts the CT down in prepare(), before phase 1 sets the lock (§8): from here until the
+                // task ends PVE shows it stopped with lock migrate. The stop applies what was pending.
+                Cluster.TryChangeOnNode(vmid, node, live =>
+                {
+                    if (live.Running)
+                    {
+                        Cluster.MarkRunning(live, false);
+                        restartOnTarget = true;
+                    }
+
+                    live.Lock = "migrate";
+                });
                 return null;
             },
             () => services.Options.TaskDuration + (wasRunning ? Min(container.ShutdownDuration, shutdown) : TimeSpan.Zero),
@@ -473,17 +485,12 @@ internal sealed partial class ConfigUpdateEndpoints(SimulatorServices services)
             {
                 var moved = Cluster.TryChangeOnNode(vmid, node, live =>
                 {
-                    // Restart mode: shut down here, move, start on the target.
+                    // Restart mode: started again on the target once the config moved there.
                     live.Lock = null;
-                    if (live.Running)
+                    live.Node = target;
+                    if (restartOnTarget)
                     {
-                        Cluster.MarkRunning(live, false);
-                        live.Node = target;
                         Cluster.MarkRunning(live, true);
-                    }
-                    else
-                    {
-                        live.Node = target;
                     }
                 });
                 return moved ? null : PveApiException.ConfigMissing(node, vmid).Message;
