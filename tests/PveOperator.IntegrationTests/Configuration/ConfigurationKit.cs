@@ -28,14 +28,8 @@ internal static class ConfigurationKit
     public const string PostMigrate = "POST /nodes/{node}/lxc/{vmid}/migrate";
 
     /// <summary>The harness's fast settings with the config refresh at <paramref name="configRefresh"/> (2 s unless given).</summary>
-    public static ContainerControllerSettings Settings(TimeSpan? configRefresh = null)
-    {
-        var settings = OperatorHarness.FastSettings with { };
-        // Set by name: the setting is part of the operator side of issue 11, which lands separately; until then a
-        // missing property leaves the defaults, and these tests fail on the behaviour rather than on compiling.
-        typeof(ContainerControllerSettings).GetProperty("ConfigRefreshInterval")?.SetValue(settings, configRefresh ?? TimeSpan.FromSeconds(2));
-        return settings;
-    }
+    public static ContainerControllerSettings Settings(TimeSpan? configRefresh = null) =>
+        OperatorHarness.FastSettings with { ConfigRefreshInterval = configRefresh ?? TimeSpan.FromSeconds(2) };
 
     /// <summary>Adopts an existing CT by vmid with the spec the test sets (powerState follows the CT unless set).</summary>
     public static Task<string> AdoptAsync(OperatorHarness harness, string provider, SimContainer existing, Action<LxcContainerSpec> customize, string? name = null) =>
