@@ -9,6 +9,7 @@ public sealed class FaultInjection
 
     private readonly Lock gate = new();
     private readonly List<ErrorRateRule> rules = [];
+    private readonly Dictionary<int, Queue<IReadOnlyDictionary<string, string?>>> configChangesBeforeWrite = [];
     private Random random = new();
     private TimeSpan addedLatency;
     private double dropConnectionRate;
@@ -64,10 +65,48 @@ public sealed class FaultInjection
         set { lock (gate) { dropConnectionRate = Math.Clamp(value, 0.0, 1.0); } }
     }
 
+    /// <summary>
+    /// The next PUT config of this CT finds its config changed by another writer between the client's read and its
+    /// write: <paramref name="changes"/> (key → value, null deletes) are written just before the digest check, so a
+    /// digest read earlier no longer matches ("detected modified configuration", §4.2 step 3). Each call covers one
+    /// PUT; the change stays in the config afterwards, as another user's would.
+    /// </summary>
+    public void ChangeConfigBeforeNextWrite(int vmid, IReadOnlyDictionary<string, string?> changes)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        lock (gate)
+        {
+            if (!configChangesBeforeWrite.TryGetValue(vmid, out var queue))
+            {
+                configChangesBeforeWrite[vmid] = queue = new Queue<IReadOnlyDictionary<string, string?>>();
+            }
+
+            queue.Enqueue(new Dictionary<string, string?>(changes, StringComparer.Ordinal));
+        }
+    }
+
+    /// <summary>PUT config calls still to be interfered with by <see cref="ChangeConfigBeforeNextWrite"/> for this CT.</summary>
+    public int PendingConfigChangesBeforeWrite(int vmid)
+    {
+        lock (gate)
+        {
+            return configChangesBeforeWrite.TryGetValue(vmid, out var queue) ? queue.Count : 0;
+        }
+    }
+
+    internal IReadOnlyDictionary<string, string?>? TakeConfigChangeBeforeWrite(int vmid)
+    {
+        lock (gate)
+        {
+            return configChangesBeforeWrite.TryGetValue(vmid, out var queue) && queue.TryDequeue(out var changes) ? changes : null;
+        }
+    }
+
     public void Clear()
     {
         lock (gate)
         {
+            configChangesBeforeWrite.Clear();
             rules.Clear();
             addedLatency = TimeSpan.Zero;
             dropConnectionRate = 0;

@@ -198,6 +198,10 @@ public sealed partial class SimulatedCluster
         }
     }
 
+    /// <summary>A copy of the CT's config in effect (the main section, as GET config?current=1 shows it); null when it is gone.</summary>
+    public IReadOnlyDictionary<string, string>? CurrentConfig(int vmid) =>
+        WithContainer(vmid, c => new SortedDictionary<string, string>(c.Config.Current.ToDictionary(), StringComparer.Ordinal));
+
     public SimContainer? GetContainer(int vmid)
     {
         lock (gate)
@@ -439,9 +443,9 @@ public sealed partial class SimulatedCluster
             view.Running,
             view.DisplayName,
             view.Template,
-            view.Cores,
+            view.Cpus,
             view.MemoryMb * 1024L * 1024L,
-            view.RootfsGb * 1024L * 1024L * 1024L,
+            view.MaxDiskBytes,
             uptime);
     }
 

@@ -113,7 +113,8 @@ internal sealed class AdminEndpoints(SimulatorServices services)
     /// <summary>
     /// Edits a CT's config behind the API's back (drift), as a user of the PVE GUI or of /etc/pve would: the body is
     /// an object of key → value (string, number or boolean) or null to delete; with ?pending=1 the change goes into
-    /// the pending section instead. No validation, no privilege, no lock check.
+    /// the pending section instead; with ?beforeNextWrite=1 it is held back and written just before the next PUT
+    /// config's digest check (a deterministic digest conflict). No validation, no privilege, no lock check.
     /// </summary>
     private async Task<IResult> ChangeConfig(HttpContext http)
     {
@@ -125,18 +126,22 @@ internal sealed class AdminEndpoints(SimulatorServices services)
         }
 
         var pending = Query(http, "pending") is "1" or "true";
+        if (Query(http, "beforeNextWrite") is "1" or "true")
+        {
+            if (services.Cluster.GetContainer(vmid) is null)
+            {
+                return Results.Json(new { error = $"container {vmid} does not exist in the simulator" }, AdminJson.Options, statusCode: StatusCodes.Status404NotFound);
+            }
+
+            services.Faults.ChangeConfigBeforeNextWrite(vmid, changes.ToDictionary(c => c.Key, c => ConfigText(c.Value), StringComparer.Ordinal));
+            return Results.StatusCode(StatusCodes.Status204NoContent);
+        }
+
         var found = services.Cluster.WithContainer(vmid, container =>
         {
             foreach (var (key, value) in changes)
             {
-                var text = value.ValueKind switch
-                {
-                    JsonValueKind.Null => null,
-                    JsonValueKind.String => value.GetString(),
-                    JsonValueKind.True => "1",
-                    JsonValueKind.False => "0",
-                    _ => value.GetRawText(),
-                };
+                var text = ConfigText(value);
                 if (pending)
                 {
                     if (text is null)
@@ -160,6 +165,15 @@ internal sealed class AdminEndpoints(SimulatorServices services)
             ? Results.StatusCode(StatusCodes.Status204NoContent)
             : Results.Json(new { error = $"container {vmid} does not exist in the simulator" }, AdminJson.Options, statusCode: StatusCodes.Status404NotFound);
     }
+
+    private static string? ConfigText(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Null => null,
+        JsonValueKind.String => value.GetString(),
+        JsonValueKind.True => "1",
+        JsonValueKind.False => "0",
+        _ => value.GetRawText(),
+    };
 
     private async Task<IResult> AddNode(HttpContext http)
     {

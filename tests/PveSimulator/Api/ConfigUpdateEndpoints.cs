@@ -75,6 +75,15 @@ internal sealed partial class ConfigUpdateEndpoints(SimulatorServices services)
                 return PveApiException.ConfigMissing(node, vmid);
             }
 
+            if (services.Faults.TakeConfigChangeBeforeWrite(vmid) is { } interposed)
+            {
+                // Another writer got the flock first: its change lands between this client's read and its write.
+                foreach (var (key, value) in interposed)
+                {
+                    live.Config.Set(key, value);
+                }
+            }
+
             try
             {
                 Apply(call.Token, live, keys, deletes, reverts, p.GetString("digest"));
@@ -146,6 +155,17 @@ internal sealed partial class ConfigUpdateEndpoints(SimulatorServices services)
             if (key == "unprivileged" && value != (config.Get("unprivileged") ?? "0"))
             {
                 throw new PveApiException(500, "unable to modify read-only option: 'unprivileged'");
+            }
+
+            if (ConfigKeys.IsNet(key) && ConfigRules.ParseProperties(value) is var net
+                && net.TryGetValue("mtu", out var mtuText) && int.TryParse(mtuText, CultureInfo.InvariantCulture, out var mtu))
+            {
+                // read_bridge_mtu: the veth cannot be larger than the bridge it is plugged into (§4.2 step 7).
+                var bridgeMtu = Cluster.BridgeMtu(net.GetValueOrDefault("bridge") ?? "");
+                if (mtu > bridgeMtu)
+                {
+                    throw new PveApiException(500, $"{key}: MTU size '{mtu}' is bigger than bridge MTU '{bridgeMtu}'");
+                }
             }
 
             if (ConfigKeys.IsDisk(key))
@@ -423,6 +443,7 @@ internal sealed partial class ConfigUpdateEndpoints(SimulatorServices services)
 
         var task = services.Runner.Create(node, "vzmigrate", vmid, call.Token);
         var wasRunning = container.Running;
+        var restartOnTarget = false;
         var shutdown = TimeSpan.FromSeconds(p.GetInteger("timeout") ?? 180);
         services.Runner.RunWorker(
             task,
@@ -445,7 +466,18 @@ internal sealed partial class ConfigUpdateEndpoints(SimulatorServices services)
                     return "lxc live migration is currently not implemented";
                 }
 
-                Cluster.TryChangeOnNode(vmid, node, live => live.Lock = "migrate");
+                // Restart mode shuts the CT down in prepare(), before phase 1 sets the lock (§8): from here until the
+                // task ends PVE shows it stopped with lock migrate. The stop applies what was pending.
+                Cluster.TryChangeOnNode(vmid, node, live =>
+                {
+                    if (live.Running)
+                    {
+                        Cluster.MarkRunning(live, false);
+                        restartOnTarget = true;
+                    }
+
+                    live.Lock = "migrate";
+                });
                 return null;
             },
             () => services.Options.TaskDuration + (wasRunning ? Min(container.ShutdownDuration, shutdown) : TimeSpan.Zero),
@@ -453,17 +485,12 @@ internal sealed partial class ConfigUpdateEndpoints(SimulatorServices services)
             {
                 var moved = Cluster.TryChangeOnNode(vmid, node, live =>
                 {
-                    // Restart mode: shut down here, move, start on the target.
+                    // Restart mode: started again on the target once the config moved there.
                     live.Lock = null;
-                    if (live.Running)
+                    live.Node = target;
+                    if (restartOnTarget)
                     {
-                        Cluster.MarkRunning(live, false);
-                        live.Node = target;
                         Cluster.MarkRunning(live, true);
-                    }
-                    else
-                    {
-                        live.Node = target;
                     }
                 });
                 return moved ? null : PveApiException.ConfigMissing(node, vmid).Message;

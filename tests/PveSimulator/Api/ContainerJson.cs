@@ -19,7 +19,7 @@ internal static class ContainerJson
             ["status"] = container.Running ? "running" : "stopped",
             ["type"] = "lxc",
             ["name"] = container.DisplayName,
-            ["cpus"] = container.Cores,
+            ["cpus"] = Number(container.Cpus),
             ["cpu"] = stats.Cpu,
             ["mem"] = stats.Mem,
             ["maxmem"] = stats.MaxMem,
@@ -193,7 +193,7 @@ internal static class ContainerJson
             var stats = ContainerStats.For(live with { StartedAt = running ? now - TimeSpan.FromSeconds(sample.UptimeSeconds) : null }, now);
             entry["name"] = sample.Name;
             entry["template"] = sample.Template ? 1 : 0;
-            entry["maxcpu"] = sample.Cores;
+            entry["maxcpu"] = Number(sample.MaxCpu);
             entry["cpu"] = stats.Cpu;
             entry["maxmem"] = sample.MaxMemBytes;
             entry["mem"] = stats.Mem;
@@ -223,6 +223,10 @@ internal static class ContainerJson
 
         return entry;
     }
+
+    // Whole CPU counts stay JSON integers, as clients have always seen them; only a fractional cpulimit shows a fraction.
+    private static JsonNode Number(double value) =>
+        value == Math.Floor(value) ? JsonValue.Create((long)value) : JsonValue.Create(value);
 
     private static JsonObject InterfaceEntry(PveRelease release, string name, string mac, IReadOnlyList<string> inet, IReadOnlyList<string> inet6)
     {

@@ -8,11 +8,14 @@ internal sealed record NodeStats(int MaxCpu, double Cpu, long Mem, long MaxMem, 
 {
     private const long GiB = 1024L * 1024L * 1024L;
 
+    /// <summary>The host's CPU count: what a CT without cores and cpulimit may use (vmstatus falls back to it).</summary>
+    public const int HostCpus = 8;
+
     public static NodeStats For(SimNode node, IEnumerable<ContainerView> containers, DateTimeOffset bootTime, DateTimeOffset now)
     {
         var guestMemory = containers.Where(c => c.Node == node.Name && c.Running).Sum(c => c.MemoryMb * 1024L * 1024L / 8);
         return new NodeStats(
-            MaxCpu: 8,
+            MaxCpu: HostCpus,
             Cpu: 0.01 + node.NodeId * 0.002,
             Mem: 3 * GiB + node.NodeId * 100_000_000L + guestMemory,
             MaxMem: 32 * GiB,

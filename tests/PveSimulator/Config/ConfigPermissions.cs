@@ -4,8 +4,9 @@ using PveSimulator.Model;
 namespace PveSimulator.Config;
 
 /// <summary>
-/// check_ct_modify_config_perm: the privilege each changed, deleted or reverted key needs (§4.3). The simulator
-/// has only API tokens, and a token is never root@pam itself, so root-only changes always fail.
+/// check_ct_modify_config_perm: the privilege each changed, deleted or reverted key needs (§4.3). Only the user
+/// root@pam itself (logged in with a ticket) skips these checks; a token, even root@pam's, never does, so root-only
+/// changes (features other than nesting, hookscript, devN, bind mounts) always fail for tokens.
 /// </summary>
 internal static class ConfigPermissions
 {
@@ -16,6 +17,11 @@ internal static class ConfigPermissions
     /// <param name="current">The config as it is (empty for a create).</param>
     public static void Check(ApiToken token, int vmid, IReadOnlyDictionary<string, string?> changes, IReadOnlyDictionary<string, string> current, bool privileged)
     {
+        if (IsRootUser(token))
+        {
+            return;
+        }
+
         var vmPath = $"/vms/{vmid}";
         foreach (var (key, value) in changes.OrderBy(c => c.Key, StringComparer.Ordinal))
         {
@@ -86,6 +92,9 @@ internal static class ConfigPermissions
         var path = options.TryGetValue("tag", out var tag) ? $"/sdn/zones/localnetwork/{bridge}/{tag}" : $"/sdn/zones/localnetwork/{bridge}";
         Require(token, path, "SDN.Use");
     }
+
+    /// <summary>root@pam with a ticket: check_ct_modify_config_perm returns at once for it (§4.3).</summary>
+    public static bool IsRootUser(ApiToken token) => token.IsTicketUser && token.UserId == "root@pam";
 
     public static void Require(ApiToken token, string path, string privilege)
     {

@@ -32,6 +32,11 @@ internal static partial class ConfigRules
         "template", "timezone", "tty", "unprivileged",
     ];
 
+    private static readonly HashSet<string> NetOptions = new(StringComparer.Ordinal)
+    {
+        "name", "bridge", "hwaddr", "mtu", "ip", "gw", "ip6", "gw6", "firewall", "tag", "trunks", "rate", "link_down", "host-managed", "type",
+    };
+
     private static readonly string[] FeatureFlags = ["nesting", "keyctl", "fuse", "mknod", "force_rw_sys"];
 
     /// <summary>The schema of every config key, for endpoints that take config keys as parameters.</summary>
@@ -225,9 +230,19 @@ internal static partial class ConfigRules
             return $"invalid format - format error\n{key}.name: property is missing and it is not optional";
         }
 
-        string? error = !NetNamePattern().IsMatch(name) ? $"{key}.name: value does not match the regex pattern"
+        // pve-container's netN schema (LXC/Config.pm, lifecycle reference §1.1): every option typed, none beyond these.
+        string? error = options.Keys.FirstOrDefault(o => !NetOptions.Contains(o)) is { } unknown
+                ? $"{key}.{unknown}: property is not defined in schema and the schema does not allow additional properties"
+            : !NetNamePattern().IsMatch(name) ? $"{key}.name: value does not match the regex pattern"
+            : options.TryGetValue("bridge", out var bridge) && !NetNamePattern().IsMatch(bridge) ? $"{key}.bridge: value does not match the regex pattern"
             : options.TryGetValue("ip", out var ip) && ip is not ("dhcp" or "manual") && !IsCidr(ip, v6: false) ? $"{key}.ip: invalid format - value does not look like a valid IPv4 network configuration"
             : options.TryGetValue("ip6", out var ip6) && ip6 is not ("dhcp" or "auto" or "manual") && !IsCidr(ip6, v6: true) ? $"{key}.ip6: invalid format - value does not look like a valid IPv6 network configuration"
+            : options.TryGetValue("gw", out var gw) && !IsAddress(gw, v6: false) ? $"{key}.gw: invalid format - value does not look like a valid IPv4 address"
+            : options.TryGetValue("gw6", out var gw6) && !IsAddress(gw6, v6: true) ? $"{key}.gw6: invalid format - value does not look like a valid IPv6 address"
+            : options.TryGetValue("rate", out var rate) && NonNegativeNumber(rate) is { } rateError ? $"{key}.rate: {rateError}"
+            : options.TryGetValue("trunks", out var trunks) && !TrunksPattern().IsMatch(trunks) ? $"{key}.trunks: value does not match the regex pattern"
+            : options.TryGetValue("link_down", out var down) && down is not ("0" or "1") ? $"{key}.link_down: type check ('boolean') failed - got '{down}'"
+            : options.TryGetValue("host-managed", out var managed) && managed is not ("0" or "1") ? $"{key}.host-managed: type check ('boolean') failed - got '{managed}'"
             : options.TryGetValue("tag", out var tag) && Integer(tag, 1, 4094) is { } tagError ? $"{key}.tag: {tagError}"
             : options.TryGetValue("mtu", out var mtu) && Integer(mtu, 64, 65535) is { } mtuError ? $"{key}.mtu: {mtuError}"
             : options.TryGetValue("firewall", out var firewall) && firewall is not ("0" or "1") ? $"{key}.firewall: type check ('boolean') failed - got '{firewall}'"
@@ -288,6 +303,20 @@ internal static partial class ConfigRules
         return string.Join(',', new[] { $"name={options["name"]}" }.Concat(rest));
     }
 
+    private static bool IsAddress(string value, bool v6) =>
+        IPAddress.TryParse(value, out var address) && (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6) == v6
+        && (v6 || value.Count(c => c == '.') == 3);
+
+    private static string? NonNegativeNumber(string value)
+    {
+        if (!double.TryParse(value, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number))
+        {
+            return $"type check ('number') failed - got '{value}'";
+        }
+
+        return number < 0 ? "value must have a minimum value of 0" : null;
+    }
+
     private static bool IsCidr(string value, bool v6)
     {
         var slash = value.IndexOf('/');
@@ -312,6 +341,9 @@ internal static partial class ConfigRules
 
     [GeneratedRegex(@"^[-_.\w\d]+$")]
     private static partial Regex NetNamePattern();
+
+    [GeneratedRegex(@"^\d+(;\d+)*$")]
+    private static partial Regex TrunksPattern();
 
     [GeneratedRegex(@"^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$")]
     private static partial Regex MacPattern();

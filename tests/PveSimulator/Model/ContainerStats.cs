@@ -12,7 +12,7 @@ internal sealed record ContainerStats(double Cpu, long Mem, long MaxMem, long Sw
     {
         var maxMem = container.MemoryMb * MiB;
         var maxSwap = container.SwapMb * MiB;
-        var maxDisk = container.RootfsGb * 1024L * MiB;
+        var maxDisk = container.MaxDiskBytes;
         if (container.StartedAt is not { } started)
         {
             return new ContainerStats(0, 0, maxMem, 0, maxSwap, 0, maxDisk, 0, 0, 0, 0, 0);

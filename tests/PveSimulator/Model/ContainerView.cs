@@ -1,3 +1,7 @@
+using System.Globalization;
+using PveSimulator.Api;
+using PveSimulator.Config;
+
 namespace PveSimulator.Model;
 
 /// <summary>An immutable copy of a container taken under the cluster lock, so answers are built from one consistent state.</summary>
@@ -23,6 +27,22 @@ internal sealed record ContainerView(
     string? StartFailure,
     Config.ContainerConfig Config)
 {
+    /// <summary>
+    /// vmstatus "cpus", which pvestatd also stores as the RRD's maxcpu (lifecycle reference §12.1, §12.2): cores,
+    /// else cpulimit, else the host's CPU count.
+    /// </summary>
+    public double Cpus =>
+        Config.Get("cores") is { } cores && double.TryParse(cores, CultureInfo.InvariantCulture, out var c) && c > 0 ? c
+        : Config.Get("cpulimit") is { } limit && double.TryParse(limit, CultureInfo.InvariantCulture, out var l) && l > 0 ? l
+        : NodeStats.HostCpus;
+
+    /// <summary>
+    /// vmstatus "maxdisk" (§12.1): the rootfs size= in bytes, 4 GiB without one. A running CT reports statfs of its
+    /// mounted root, which the simulator takes to be the volume size.
+    /// </summary>
+    public long MaxDiskBytes =>
+        (Config.Get("rootfs") is { } rootfs ? ConfigKeys.ParseSize(ConfigKeys.Option(rootfs, "size")) : null) ?? 4L << 30;
+
     /// <summary>PVE's vmstatus name: the hostname without whitespace, or "CT&lt;vmid&gt;" without one.</summary>
     public string DisplayName => string.IsNullOrWhiteSpace(Name) ? $"CT{Vmid}" : string.Concat(Name.Where(c => !char.IsWhiteSpace(c)));
 
