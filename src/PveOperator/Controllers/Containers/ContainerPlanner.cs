@@ -392,6 +392,15 @@ internal static class ContainerPlanner
             return config;
         }
 
+        // A refused config write (a 403 above all) still says which fields differ: status.drift stays current.
+        var step = OnRequestError(f, s, error);
+        return step is ContainerStep.Report { Sync: null, Outcome: { } outcome } report && f.FailedStep is ContainerStep.WriteConfiguration write
+            ? report with { Sync = ConfigPlanner.Refused(f, write.Change, outcome.Reason, outcome.Message) }
+            : step;
+    }
+
+    private static ContainerStep OnRequestError(ContainerFacts f, ContainerControllerSettings s, PveApiException error)
+    {
         if (LifecyclePlanner.OnError(f, s, error) is { } lifecycle)
         {
             return lifecycle;
@@ -430,7 +439,12 @@ internal static class ContainerPlanner
                     stalled: f.Spec.Node is not null), f.Spec.Node is null ? s.DhcpRetryInterval : s.NotFoundRetry);
             case PveErrorKind.Forbidden:
             {
-                var message = $"the provider's token lacks {error.Privilege ?? "a privilege"} on {error.PermissionPath ?? $"/vms/{vmid}"}; grant it to the token (e.g. role PVEVMUser on /vms/{vmid})";
+                var message = error.Privilege is null
+                    ? error.Message.Contains("root@pam", StringComparison.Ordinal)
+                        // PVE lets only root@pam change some keys (features but nesting, bind mounts, devices): no grant helps.
+                        ? $"PVE refused a request for CT {vmid}: {error.Message}. No privilege allows this to an API token: leave the field out of the spec, or set it on PVE as root@pam"
+                        : $"PVE refused a request for CT {vmid}: {error.Message}; grant the privilege it names to the token and its user"
+                    : $"the provider's token lacks {error.Privilege} on {error.PermissionPath ?? $"/vms/{vmid}"}; grant it to the token (e.g. role PVEVMUser on /vms/{vmid})";
                 var alreadyReported = ConditionList.Find(f.Container.Status?.Conditions, ConditionTypes.Ready) is { Reason: Reasons.PermissionDenied } previous
                     && previous.Message == message;
                 var history = f.History.Failed(f.Now, f.Generation, s.FailureBackoffBase, s.FailureBackoffMax);

@@ -37,7 +37,9 @@ public sealed class PveClusterSnapshot
         {
             var before = previous.Find(vmid);
             if (before is null || before.Node != now.Node || before.Status != now.Status || before.Lock != now.Lock
-                || before.Name != now.Name || before.HaState != now.HaState)
+                || before.Name != now.Name || before.HaState != now.HaState
+                // Config-derived fields: a change made in PVE is drift the container compares at once.
+                || before.MaxMem != now.MaxMem || before.MaxDisk != now.MaxDisk || before.Tags != now.Tags)
             {
                 changed.Add(vmid);
             }

@@ -26,7 +26,7 @@ internal static class ConfigPlanner
             history = SpreadFirstRead(f, s, history);
             return ReadDue(f, s, history)
                 ? new ConfigDecision(new ContainerStep.ReadConfiguration(node) { History = history }, null, history)
-                : new ConfigDecision(null, null, history);
+                : new ConfigDecision(null, null, history, UntilNextRead(f, s, history));
         }
 
         var change = ConfigDiff.Compute(spec, read);
@@ -146,11 +146,20 @@ internal static class ConfigPlanner
             return new ContainerStep.Report(ContainerOutcome.Stalled(Reasons.ConfigRejected, message, warn: !already), history.BackoffRemaining(f.Now))
             {
                 History = history,
-                Sync = new SyncOutcome(false, Reasons.ConfigRejected, message, f.Status.Drift ?? [], f.Status.PendingChanges ?? [], RestartMessage(f, f.Status.PendingChanges ?? [])),
+                Sync = f.FailedStep is ContainerStep.WriteConfiguration write
+                    ? Refused(f, write.Change, Reasons.ConfigRejected, message)
+                    : new SyncOutcome(false, Reasons.ConfigRejected, message, f.Status.Drift ?? [], f.Status.PendingChanges ?? [], RestartMessage(f, f.Status.PendingChanges ?? [])),
             };
         }
 
         return null;
+    }
+
+    /// <summary>What Synced says when PVE refused the write of <paramref name="change"/>.</summary>
+    public static SyncOutcome Refused(ContainerFacts f, ConfigChange change, string reason, string message)
+    {
+        var pending = f.Status.PendingChanges ?? [];
+        return new SyncOutcome(false, reason, message, change.Drift, pending, RestartMessage(f, pending));
     }
 
     private static bool Moves(ContainerFacts f, string node) =>
@@ -208,6 +217,19 @@ internal static class ConfigPlanner
         return every <= TimeSpan.Zero
             ? history
             : history with { ConfigReadAt = f.Now - (every * 0.9 * f.Spread), ConfigReadGeneration = f.Generation, ConfigSnapshotSignature = SnapshotSignature(f) };
+    }
+
+    /// <summary>When the periodic read falls due, up to 10% earlier (jittered), so that reads made together spread out.</summary>
+    private static TimeSpan? UntilNextRead(ContainerFacts f, ContainerControllerSettings s, ContainerHistory history)
+    {
+        var every = Every(f.Provider.ContainerCount, s);
+        if (every <= TimeSpan.Zero || history.ConfigReadAt is not { } last)
+        {
+            return null;
+        }
+
+        var remaining = last + every - f.Now;
+        return remaining <= TimeSpan.Zero ? TimeSpan.Zero : remaining - TimeSpan.FromTicks((long)(remaining.Ticks * 0.1 * f.Jitter));
     }
 
     public static TimeSpan Every(int containers, ContainerControllerSettings s)
