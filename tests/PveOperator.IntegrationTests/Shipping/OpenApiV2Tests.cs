@@ -51,6 +51,26 @@ public sealed class OpenApiV2Tests(ControlPlaneFixture cluster)
         Assert.DoesNotContain("<>", text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Kubectl_explain_shows_each_network_field_with_its_type_and_description()
+    {
+        await OperatorCrds.InstallAsync(cluster);
+        var (code, text) = await Kubectl.RunAsync(cluster.KubeconfigPath, null, "explain", "lxccontainers.spec.network");
+        Assert.True(code == 0, text);
+        foreach (var (field, type) in new[]
+        {
+            ("name", "string"), ("bridge", "string"), ("vlan", "integer"), ("ipv4", "Object"), ("ipv6", "Object"),
+            ("firewall", "boolean"), ("mtu", "integer"), ("rateMBps", "integer"), ("hwaddr", "string"),
+        })
+        {
+            Assert.Matches(new Regex($@"^\s+{field}\s+<{type}>", RegexOptions.Multiline), text);
+        }
+
+        Assert.Contains("Network interfaces, one per name", text, StringComparison.Ordinal);
+        Assert.Contains("The host bridge, e.g. vmbr0", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("<>", text, StringComparison.Ordinal);
+    }
+
     private static int CompareFields(JsonNode generated, JsonNode published, string path)
     {
         var count = 0;
