@@ -36,7 +36,7 @@ internal sealed partial class EntityInformer<TEntity> : IInformer
     {
         clock = timeProvider ?? TimeProvider.System;
         settings = options ?? new InformerOptions();
-        this.listWatch = listWatch;
+        this.listWatch = LaggingListWatch<TEntity>.Wrap(listWatch, settings.WatchEventDelay, clock);
         this.logger = logger;
         this.random = random;
         OwnWrites = new OwnWrites<TEntity>(cache);
