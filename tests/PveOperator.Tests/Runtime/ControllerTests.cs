@@ -280,6 +280,20 @@ public sealed class ControllerTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_reconcile_before_the_cache_shows_the_added_finalizer_does_not_add_it_again()
+    {
+        Seed(Sized("a", 1));
+        var controller = NewController(options => options.FinalizerName = Finalizer);
+
+        await controller.ReconcileKeyAsync("default/a", CancellationToken.None);
+        await controller.ReconcileKeyAsync("default/a", CancellationToken.None);
+
+        Assert.Single(client.Patches);
+        Assert.All(reconciler.Reconciled, widget => Assert.Equal([Finalizer], widget.Metadata.Finalizers));
+        Assert.Equal(0, client.Gets);
+    }
+
+    [Fact]
     public async Task Without_a_finalizer_name_nothing_is_patched()
     {
         Seed(Sized("a", 1));
