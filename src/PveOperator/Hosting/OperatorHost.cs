@@ -21,7 +21,8 @@ internal static class OperatorHost
         KubernetesClientConfiguration kubernetesConfig,
         ContainerControllerSettings? containerSettings = null,
         CollectorRegistry? metricsRegistry = null,
-        Action<ILoggingBuilder>? configureLogging = null)
+        Action<ILoggingBuilder>? configureLogging = null,
+        Func<InformerOptions, InformerOptions>? configureInformers = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -93,7 +94,7 @@ internal static class OperatorHost
         services.AddSingleton<IPveClientFactory, PveClientFactory>();
         services.AddSingleton<ISecretReader, KubernetesSecretReader>();
         services.AddSingleton(new EventChannel<ContainerSignal>());
-        services.AddSingleton(sp => CreateManager(sp, options, settings, registry));
+        services.AddSingleton(sp => CreateManager(sp, options, settings, registry, configureInformers));
         services.AddHostedService<ControllerManagerHostedService>();
         services.AddHostedService<HeapTrimmer>();
 
@@ -128,7 +129,10 @@ internal static class OperatorHost
         return context.Response.WriteAsync(body, context.RequestAborted);
     }
 
-    private static ControllerManager CreateManager(IServiceProvider services, OperatorOptions options, ContainerControllerSettings settings, CollectorRegistry registry)
+    /// <param name="configureInformers">Tests only: e.g. a cache that lags the API server (InformerOptions.WatchEventDelay).</param>
+    private static ControllerManager CreateManager(
+        IServiceProvider services, OperatorOptions options, ContainerControllerSettings settings, CollectorRegistry registry,
+        Func<InformerOptions, InformerOptions>? configureInformers)
     {
         var loggerFactory = services.GetRequiredService<ILoggerFactory>();
         var client = services.GetRequiredService<IKubernetes>();
@@ -137,7 +141,7 @@ internal static class OperatorHost
         {
             MetricsRegistry = registry,
             // A few informers retrying every 5 s cost the API server nothing; waiting 30 s after it is back would.
-            Informers = new InformerOptions { MaxBackoff = TimeSpan.FromSeconds(5) },
+            Informers = (configureInformers ?? (o => o))(new InformerOptions { MaxBackoff = TimeSpan.FromSeconds(5) }),
             LeaderElection = options.LeaderElect
                 ? new LeaderElectionSettings(options.LeaderElectionNamespace, options.LeaderElectionId)
                 : null,

@@ -8,7 +8,8 @@ namespace PveOperator.Runtime;
 
 /// <summary>
 /// The reconcile loop of one kind: informer events (and mapped events of secondary kinds) put keys
-/// into a rate-limited work queue; workers reconcile each key from a fresh read of the object.
+/// into a rate-limited work queue; workers reconcile each key from the informer's cache, or from the answer to the
+/// operator's own last write of that object while the cache has not caught up with it (<see cref="OwnWrites{TEntity}"/>).
 /// Create through <see cref="ControllerManager.AddController{TEntity}"/>.
 /// </summary>
 internal sealed partial class Controller<TEntity> : IController
@@ -17,8 +18,9 @@ internal sealed partial class Controller<TEntity> : IController
     private const int FinalizerRemovalAttempts = 5;
 
     private readonly IReconciler<TEntity> reconciler;
-    private readonly IEntityClient<TEntity> client;
+    private readonly OwnWriteRecordingClient<TEntity> client;
     private readonly EntityInformer<TEntity> informer;
+    private readonly OwnWrites<TEntity> ownWrites;
     private readonly ControllerOptions options;
     private readonly ILogger logger;
     private readonly TimeProvider clock;
@@ -41,7 +43,8 @@ internal sealed partial class Controller<TEntity> : IController
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxConcurrentReconciles, 1);
         this.reconciler = reconciler;
-        this.client = client;
+        ownWrites = informer.OwnWrites;
+        this.client = new OwnWriteRecordingClient<TEntity>(client, ownWrites);
         this.informer = informer;
         this.options = options;
         this.logger = logger;
@@ -206,13 +209,12 @@ internal sealed partial class Controller<TEntity> : IController
     }
 
     /// <summary>
-    /// One reconcile of one key, as a worker does it: fresh read, finalizer handling, reconciler call.
+    /// One reconcile of one key, as a worker does it: read (cache or own write), finalizer handling, reconciler call.
     /// Exposed for tests; workers call it through the queue.
     /// </summary>
     internal async Task<ReconcileResult> ReconcileKeyAsync(string key, CancellationToken cancellationToken)
     {
-        var (@namespace, name) = EntityKey.Split(key);
-        var entity = await client.GetAsync(@namespace, name, cancellationToken).ConfigureAwait(false);
+        var entity = await ReadAsync(key, cancellationToken).ConfigureAwait(false);
         if (entity is null)
         {
             // Deleted: with a finalizer its cleanup already ran; without one there is nothing to do.
@@ -245,13 +247,52 @@ internal sealed partial class Controller<TEntity> : IController
             }
             catch (Exception exception) when (ApiErrors.IsConflict(exception))
             {
-                // Changed since the read: the change's own event requeues it; retry soon regardless.
+                // Changed since the cache's copy: the change's own event requeues it, but the cache may be slow to show
+                // it; a fresh read, kept until the cache catches up, lets the retry patch the current version.
                 LogConflict(Name, key);
+                var (@namespace, name) = EntityKey.Split(key);
+                ownWrites.RecordFreshRead(key, await client.GetAsync(@namespace, name, cancellationToken).ConfigureAwait(false));
                 return ReconcileResult.Requeue;
+            }
+            catch (Exception exception) when (ApiErrors.IsNotFound(exception))
+            {
+                // Deleted while the cache still showed it: its deletion event follows.
+                LogGone(Name, key);
+                return ReconcileResult.Done;
             }
         }
 
         return await reconciler.ReconcileAsync(entity, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The object a reconcile decides on, as a copy of its own (reconcilers change what they are given): the cache's,
+    /// unless the operator's last write of it is newer than that (then the write's answer: never decide on a status
+    /// older than one we wrote), or a write's outcome is unknown (then a read from the API server). Null: gone.
+    /// </summary>
+    private async Task<TEntity?> ReadAsync(string key, CancellationToken cancellationToken)
+    {
+        var read = ownWrites.Read(key);
+        if (read.NeedsFreshRead)
+        {
+            LogFreshRead(Name, key);
+            var (@namespace, name) = EntityKey.Split(key);
+            var fresh = await client.GetAsync(@namespace, name, cancellationToken).ConfigureAwait(false);
+            ownWrites.RecordFreshRead(key, fresh);
+            return fresh;
+        }
+
+        if (read.Entity is null)
+        {
+            return null;
+        }
+
+        if (read.FromOwnWrite)
+        {
+            LogCacheBehindOwnWrite(Name, key, read.Entity.ResourceVersion());
+        }
+
+        return EntityCopy.Of(read.Entity);
     }
 
     private static bool IsStatusOnlyUpdate(EntityEvent<TEntity> change)
@@ -439,6 +480,13 @@ internal sealed partial class Controller<TEntity> : IController
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Controller}: {Key} changed while adding the finalizer; retrying")]
     private partial void LogConflict(string controller, string key);
+
+    [LoggerMessage(Level = LogLevel.Debug,
+        Message = "{Controller}: the cache is behind our own write of {Key}; reconciling from that write (resourceVersion {ResourceVersion})")]
+    private partial void LogCacheBehindOwnWrite(string controller, string key, string resourceVersion);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Controller}: a write of {Key} had no answer; reading it from the API server")]
+    private partial void LogFreshRead(string controller, string key);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Controller}: reconciled {Key}: {Result}")]
     private partial void LogReconciled(string controller, string key, ReconcileResult result);

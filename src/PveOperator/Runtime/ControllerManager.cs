@@ -73,8 +73,13 @@ internal sealed partial class ControllerManager : IInformerProvider
     public IEntityClient<TEntity> ClientFor<TEntity>()
         where TEntity : class, IKubernetesObject<V1ObjectMeta> => new CustomResourceClient<TEntity>(client);
 
+    /// <summary>
+    /// A status writer whose answers the kind's informer keeps until its cache catches up, so that the next reconcile
+    /// decides on what was written (read-your-writes over a cache that may lag).
+    /// </summary>
     public IStatusWriter<TEntity> StatusWriterFor<TEntity>()
-        where TEntity : class, IKubernetesObject<V1ObjectMeta> => new StatusWriter<TEntity>(ClientFor<TEntity>());
+        where TEntity : class, IKubernetesObject<V1ObjectMeta> =>
+        new StatusWriter<TEntity>(new OwnWriteRecordingClient<TEntity>(ClientFor<TEntity>(), GetInformer<TEntity>().OwnWrites));
 
     public EntityInformer<TEntity> GetInformer<TEntity>(IListWatch<TEntity>? listWatch = null)
         where TEntity : class, IKubernetesObject<V1ObjectMeta>

@@ -4,8 +4,11 @@ using k8s.Models;
 namespace PveOperator.Runtime;
 
 /// <summary>
-/// The product's decisions for one kind. Both methods get an object freshly read from the API
-/// server (never the cache), so its resourceVersion is current for optimistic concurrency.
+/// The product's decisions for one kind. Both methods get the object as the informer's cache holds it, or, when the
+/// operator's own last write of it (a status or finalizer patch) is newer than the cache's copy, as that write left it:
+/// never a status older than one the operator wrote. The object may lag other writers' changes (their events requeue
+/// it); a write that must not overwrite a newer version sends its resourceVersion and handles 409 Conflict. The object
+/// is the reconciler's own copy: changing it changes nothing else.
 /// Both may be called again for the same object at any time: they must be idempotent.
 /// An exception is logged and the key is retried with backoff.
 /// </summary>

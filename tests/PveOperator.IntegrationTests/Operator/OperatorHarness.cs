@@ -13,6 +13,7 @@ using PveOperator.Entities;
 using PveOperator.Hosting;
 using PveOperator.IntegrationTests.Infrastructure;
 using PveOperator.IntegrationTests.Shipping;
+using PveOperator.Runtime;
 using PveSimulator;
 
 namespace PveOperator.IntegrationTests.Operator;
@@ -46,6 +47,7 @@ public sealed class OperatorHarness : IAsyncDisposable
     private WebApplication? app;
     private ContainerControllerSettings operatorSettings = FastSettings;
     private Func<OperatorOptions, OperatorOptions>? operatorConfigure;
+    private TimeSpan cacheLag;
     private bool secretReadGranted;
 
     private OperatorHarness(ControlPlaneFixture controlPlane, ITestOutputHelper output, string @namespace)
@@ -62,12 +64,14 @@ public sealed class OperatorHarness : IAsyncDisposable
 
     /// <summary>Starts the harness; without <paramref name="inProcessOperator"/> the test runs operator processes itself.</summary>
     /// <param name="configureOptions">Changes the in-process operator's options (flags such as --allow-insecure-tls).</param>
+    /// <param name="cacheLag">Holds each watch event this long before the in-process operator's caches see it.</param>
     public static async Task<OperatorHarness> StartAsync(
         ControlPlaneFixture controlPlane, ITestOutputHelper output, ContainerControllerSettings? settings = null, bool inProcessOperator = true,
-        Func<OperatorOptions, OperatorOptions>? configureOptions = null)
+        Func<OperatorOptions, OperatorOptions>? configureOptions = null, TimeSpan cacheLag = default)
     {
         await InstallCrdsAsync(controlPlane.Client);
         var harness = new OperatorHarness(controlPlane, output, await controlPlane.CreateNamespaceAsync());
+        harness.cacheLag = cacheLag;
         if (inProcessOperator)
         {
             await harness.StartOperatorAsync(settings ?? FastSettings, configureOptions);
@@ -389,7 +393,7 @@ public sealed class OperatorHarness : IAsyncDisposable
             logging.ClearProviders();
             logging.AddProvider(new TestOutputLoggerProvider(output, "op "));
             logging.AddProvider(new CapturingLoggerProvider(Log));
-        });
+        }, informers => informers with { WatchEventDelay = cacheLag });
         await app.StartAsync();
     }
 

@@ -39,39 +39,53 @@ public sealed class ControllerTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Reconciles_each_object_from_a_fresh_read_not_from_the_cache()
+    public async Task Reconciles_each_object_from_the_cache_without_a_read_from_the_API_server()
     {
         server.Create("a", size: 1);
-        client.Put(Sized("a", 9));
 
         Start(NewController());
 
         await Eventually.TrueAsync(() => reconciler.Reconciled.Count == 1);
-        Assert.Equal(9, reconciler.Reconciled.Single().Spec.Size);
-        Assert.Equal(1, client.Gets);
+        Assert.Equal(1, reconciler.Reconciled.Single().Spec.Size);
+        Assert.Equal(0, client.Gets);
+    }
+
+    [Fact]
+    public async Task The_reconciler_gets_a_copy_it_may_change_without_changing_the_cache()
+    {
+        server.Create("a", size: 1);
+        reconciler.OnReconcile = (widget, _) =>
+        {
+            widget.Spec.Size = 42;
+            return Task.FromResult(ReconcileResult.Done);
+        };
+
+        Start(NewController());
+
+        await Eventually.TrueAsync(() => reconciler.Reconciled.Count == 1);
+        Assert.Equal(1, informer.Cache.Get("default/a")!.Spec.Size);
     }
 
     [Fact]
     public async Task An_object_that_no_longer_exists_is_not_reconciled()
     {
         server.Create("a");
-        var controller = NewController();
-
-        Start(controller);
-
+        Start(NewController());
         await Eventually.TrueAsync(() => Reconciles("success") == 1);
-        Assert.Empty(reconciler.Reconciled);
+
+        server.Delete("a");
+
+        await Eventually.TrueAsync(() => Reconciles("success") == 2);
+        Assert.Single(reconciler.Reconciled);
     }
 
     [Fact]
     public async Task Changes_seen_by_the_informer_trigger_reconciles()
     {
         server.Create("a");
-        client.Put(Sized("a", 1));
         Start(NewController());
         await Eventually.TrueAsync(() => reconciler.Reconciled.Count == 1);
 
-        client.Put(Sized("a", 2));
         server.Update("a", 2);
 
         await Eventually.TrueAsync(() => reconciler.Reconciled.Count == 2);
@@ -84,7 +98,6 @@ public sealed class ControllerTests : IAsyncDisposable
     public async Task Status_only_updates_are_reconciled_unless_ignored(bool ignore)
     {
         server.Create("a");
-        client.Put(Sized("a", 1));
         Start(NewController(options => options.IgnoreStatusOnlyUpdates = ignore));
         await Eventually.TrueAsync(() => reconciler.Reconciled.Count == 1);
 
@@ -106,7 +119,6 @@ public sealed class ControllerTests : IAsyncDisposable
     public async Task RequeueAfter_reconciles_again_after_the_delay()
     {
         server.Create("a");
-        client.Put(Sized("a", 1));
         reconciler.OnReconcile = (_, _) => Task.FromResult(
             reconciler.Reconciled.Count == 1 ? ReconcileResult.RequeueAfter(TimeSpan.FromSeconds(30)) : ReconcileResult.Done);
         Start(NewController());
@@ -124,7 +136,6 @@ public sealed class ControllerTests : IAsyncDisposable
     public async Task Requeue_retries_with_the_keys_backoff()
     {
         server.Create("a");
-        client.Put(Sized("a", 1));
         reconciler.OnReconcile = (_, _) => Task.FromResult(
             reconciler.Reconciled.Count <= 2 ? ReconcileResult.Requeue : ReconcileResult.Done);
         Start(NewController());
@@ -143,7 +154,6 @@ public sealed class ControllerTests : IAsyncDisposable
     public async Task An_exception_is_counted_as_an_error_and_retried_with_backoff()
     {
         server.Create("a");
-        client.Put(Sized("a", 1));
         reconciler.OnReconcile = (_, _) => reconciler.Reconciled.Count == 1
             ? throw new InvalidOperationException("boom")
             : Task.FromResult(ReconcileResult.Done);
@@ -164,8 +174,6 @@ public sealed class ControllerTests : IAsyncDisposable
         var secretInformer = new EntityInformer<Widget>(secrets, NullLogger.Instance);
         server.Create("a");
         server.Create("b");
-        client.Put(Sized("a", 1));
-        client.Put(Sized("b", 1));
         var controller = NewController();
         controller.Watches(secretInformer, secret => [$"default/{secret.Metadata.Name["secret-for-".Length..]}"]);
         running.Add(secretInformer.RunAsync(stopInformers.Token));
@@ -185,7 +193,6 @@ public sealed class ControllerTests : IAsyncDisposable
         foreach (var name in new[] { "a", "b", "c" })
         {
             server.Create(name);
-            client.Put(Sized(name, 1));
         }
 
         reconciler.OnReconcile = (_, _) => release.Task;
@@ -207,7 +214,6 @@ public sealed class ControllerTests : IAsyncDisposable
         var started = new TaskCompletionSource();
         var finished = false;
         server.Create("a");
-        client.Put(Sized("a", 1));
         reconciler.OnReconcile = async (_, cancellationToken) =>
         {
             started.SetResult();
@@ -230,7 +236,6 @@ public sealed class ControllerTests : IAsyncDisposable
         var started = new TaskCompletionSource();
         var cancelled = false;
         server.Create("a");
-        client.Put(Sized("a", 1));
         reconciler.OnReconcile = async (_, cancellationToken) =>
         {
             started.SetResult();
@@ -262,7 +267,7 @@ public sealed class ControllerTests : IAsyncDisposable
     {
         var widget = Sized("a", 1);
         widget.Metadata.Finalizers = ["someone.else/keep"];
-        client.Put(widget);
+        Seed(widget);
         var controller = NewController(options => options.FinalizerName = Finalizer);
 
         var result = await controller.ReconcileKeyAsync("default/a", CancellationToken.None);
@@ -275,9 +280,23 @@ public sealed class ControllerTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_reconcile_before_the_cache_shows_the_added_finalizer_does_not_add_it_again()
+    {
+        Seed(Sized("a", 1));
+        var controller = NewController(options => options.FinalizerName = Finalizer);
+
+        await controller.ReconcileKeyAsync("default/a", CancellationToken.None);
+        await controller.ReconcileKeyAsync("default/a", CancellationToken.None);
+
+        Assert.Single(client.Patches);
+        Assert.All(reconciler.Reconciled, widget => Assert.Equal([Finalizer], widget.Metadata.Finalizers));
+        Assert.Equal(0, client.Gets);
+    }
+
+    [Fact]
     public async Task Without_a_finalizer_name_nothing_is_patched()
     {
-        client.Put(Sized("a", 1));
+        Seed(Sized("a", 1));
 
         await NewController().ReconcileKeyAsync("default/a", CancellationToken.None);
 
@@ -286,9 +305,9 @@ public sealed class ControllerTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task A_conflict_while_adding_the_finalizer_requeues_without_reconciling()
+    public async Task A_conflict_while_adding_the_finalizer_requeues_and_the_retry_patches_the_fresh_version()
     {
-        client.Put(Sized("a", 1));
+        Seed(Sized("a", 1));
         client.BeforePatch = current => client.Put(current);
         var controller = NewController(options => options.FinalizerName = Finalizer);
 
@@ -296,6 +315,15 @@ public sealed class ControllerTests : IAsyncDisposable
 
         Assert.Equal(ReconcileResult.Requeue, result);
         Assert.Empty(reconciler.Reconciled);
+        Assert.Equal(1, client.Gets);
+
+        // The cache still shows the version the conflict was about; the retry uses the fresh read.
+        client.BeforePatch = null;
+        result = await controller.ReconcileKeyAsync("default/a", CancellationToken.None);
+
+        Assert.Equal(ReconcileResult.Done, result);
+        Assert.Equal([Finalizer], reconciler.Reconciled.Single().Metadata.Finalizers);
+        Assert.Equal(1, client.Gets);
     }
 
     [Fact]
@@ -305,6 +333,7 @@ public sealed class ControllerTests : IAsyncDisposable
         widget.Metadata.Finalizers = [Finalizer];
         client.Put(widget);
         client.Delete("default/a");
+        Seed("default/a");
         var controller = NewController(options => options.FinalizerName = Finalizer);
 
         var result = await controller.ReconcileKeyAsync("default/a", CancellationToken.None);
@@ -313,6 +342,10 @@ public sealed class ControllerTests : IAsyncDisposable
         Assert.Single(reconciler.Finalized);
         Assert.Empty(reconciler.Reconciled);
         Assert.Null(client.Stored("default/a"));
+
+        // The cache has not seen the removal yet: a reconcile in between must not finalize a second time.
+        Assert.Equal(ReconcileResult.Done, await controller.ReconcileKeyAsync("default/a", CancellationToken.None));
+        Assert.Single(reconciler.Finalized);
     }
 
     [Fact]
@@ -322,6 +355,7 @@ public sealed class ControllerTests : IAsyncDisposable
         widget.Metadata.Finalizers = [Finalizer];
         client.Put(widget);
         client.Delete("default/a");
+        Seed("default/a");
         reconciler.OnFinalize = (_, _) => Task.FromResult(ReconcileResult.RequeueAfter(TimeSpan.FromSeconds(5)));
         var controller = NewController(options => options.FinalizerName = Finalizer);
 
@@ -338,6 +372,7 @@ public sealed class ControllerTests : IAsyncDisposable
         widget.Metadata.Finalizers = ["someone.else/keep", Finalizer];
         client.Put(widget);
         client.Delete("default/a");
+        Seed("default/a");
         var conflicts = 0;
         client.BeforePatch = current =>
         {
@@ -364,6 +399,7 @@ public sealed class ControllerTests : IAsyncDisposable
         widget.Metadata.Finalizers = ["someone.else/keep"];
         client.Put(widget);
         client.Delete("default/a");
+        Seed("default/a");
         var controller = NewController(options => options.FinalizerName = Finalizer);
 
         var result = await controller.ReconcileKeyAsync("default/a", CancellationToken.None);
@@ -373,6 +409,90 @@ public sealed class ControllerTests : IAsyncDisposable
         Assert.Empty(reconciler.Reconciled);
         Assert.Empty(client.Patches);
     }
+
+    [Fact]
+    public async Task After_its_own_status_write_the_next_reconcile_decides_on_that_status_while_the_cache_lags()
+    {
+        Seed(Sized("a", 1));
+        var writer = StatusWriterOver(informer);
+        var controller = NewController();
+        var phases = new List<string?>();
+        reconciler.OnReconcile = async (widget, cancellationToken) =>
+        {
+            phases.Add(widget.Status?.Phase);
+            await writer.PatchStatusAsync(widget, new WidgetStatus { Phase = $"written {phases.Count}" }, cancellationToken);
+            return ReconcileResult.Done;
+        };
+
+        await controller.ReconcileKeyAsync("default/a", CancellationToken.None);
+        await controller.ReconcileKeyAsync("default/a", CancellationToken.None);
+
+        // The cache never saw either write.
+        Assert.Null(informer.Cache.Get("default/a")!.Status);
+        Assert.Equal([null, "written 1"], phases);
+        Assert.Equal(0, client.Gets);
+    }
+
+    [Fact]
+    public async Task Once_the_cache_shows_the_write_the_record_is_gone_and_the_cache_is_read()
+    {
+        Seed(Sized("a", 1));
+        var writer = StatusWriterOver(informer);
+        var controller = NewController();
+        reconciler.OnReconcile = async (widget, cancellationToken) =>
+        {
+            await writer.PatchStatusAsync(widget, new WidgetStatus { Phase = "written" }, cancellationToken);
+            return ReconcileResult.Done;
+        };
+        await controller.ReconcileKeyAsync("default/a", CancellationToken.None);
+        Assert.Equal(1, informer.OwnWrites.Count);
+
+        Seed("default/a");
+        informer.OwnWrites.Observe(new EntityEvent<Widget>(EntityEventType.Modified, informer.Cache.Get("default/a")!));
+
+        Assert.Equal(0, informer.OwnWrites.Count);
+    }
+
+    [Fact]
+    public async Task A_status_write_whose_answer_was_lost_makes_the_next_reconcile_read_from_the_API_server()
+    {
+        Seed(Sized("a", 1));
+        var writer = StatusWriterOver(informer);
+        var controller = NewController();
+        var phases = new List<string?>();
+        reconciler.OnReconcile = async (widget, cancellationToken) =>
+        {
+            phases.Add(widget.Status?.Phase);
+            if (phases.Count == 1)
+            {
+                await writer.PatchStatusAsync(widget, new WidgetStatus { Phase = "maybe written" }, cancellationToken);
+            }
+
+            return ReconcileResult.Done;
+        };
+        client.LoseStatusAnswers = true;
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => controller.ReconcileKeyAsync("default/a", CancellationToken.None));
+        client.LoseStatusAnswers = false;
+        await controller.ReconcileKeyAsync("default/a", CancellationToken.None);
+        await controller.ReconcileKeyAsync("default/a", CancellationToken.None);
+
+        Assert.Equal([null, "maybe written", "maybe written"], phases);
+        Assert.Equal(1, client.Gets);
+    }
+
+    private StatusWriter<Widget> StatusWriterOver(EntityInformer<Widget> widgets) =>
+        new(new OwnWriteRecordingClient<Widget>(client, widgets.OwnWrites));
+
+    /// <summary>Puts the object into the fake API server and the same version into the informer's cache.</summary>
+    private void Seed(Widget widget)
+    {
+        client.Put(widget);
+        Seed(EntityKey.Of(widget));
+    }
+
+    /// <summary>Copies the fake API server's current version of the object into the informer's cache.</summary>
+    private void Seed(string key) => ((EntityCache<Widget>)informer.Cache).Upsert(client.Stored(key)!);
 
     private static Widget Sized(string name, int size)
     {

@@ -163,6 +163,29 @@ public sealed class EntityInformerTests : IAsyncDisposable
         Assert.Equal(0, server.OpenWatches);
     }
 
+    [Fact]
+    public async Task The_event_of_an_own_write_drops_its_record_and_a_deletion_drops_any()
+    {
+        var created = server.Create("a", 1);
+        await StartAsync();
+        var next = long.Parse(created.Metadata.ResourceVersion) + 1;
+        var written = Widget.Named("a");
+        written.Metadata.ResourceVersion = next.ToString();
+        informer.OwnWrites.Record(written);
+        Assert.Equal(1, informer.OwnWrites.Count);
+
+        server.TouchStatus("a");
+
+        await Eventually.TrueAsync(() => informer.OwnWrites.Count == 0, "the write's event dropped the record");
+
+        written.Metadata.ResourceVersion = (next + 10).ToString();
+        informer.OwnWrites.Record(written);
+        server.Delete("a");
+
+        await Eventually.TrueAsync(() => informer.OwnWrites.Count == 0, "the deletion dropped the record");
+        Assert.Null(informer.OwnWrites.Read("default/a").Entity);
+    }
+
     private async Task StartAsync()
     {
         running = informer.RunAsync(stop.Token);

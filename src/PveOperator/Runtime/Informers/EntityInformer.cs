@@ -13,23 +13,39 @@ namespace PveOperator.Runtime;
 /// with backoff if failures repeat, and reports what differs from its cache as events, so that a change
 /// made while it was disconnected is never missed.
 /// </summary>
-internal sealed partial class EntityInformer<TEntity>(
-    IListWatch<TEntity> listWatch,
-    ILogger logger,
-    TimeProvider? timeProvider = null,
-    InformerOptions? options = null,
-    Random? random = null) : IInformer
+internal sealed partial class EntityInformer<TEntity> : IInformer
     where TEntity : class, IKubernetesObject<V1ObjectMeta>
 {
     private readonly EntityCache<TEntity> cache = new();
     private readonly TaskCompletionSource synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<Action<EntityEvent<TEntity>>> handlers = [];
     private readonly Lock handlersGate = new();
-    private readonly TimeProvider clock = timeProvider ?? TimeProvider.System;
-    private readonly InformerOptions settings = options ?? new InformerOptions();
+    private readonly IListWatch<TEntity> listWatch;
+    private readonly ILogger logger;
+    private readonly TimeProvider clock;
+    private readonly InformerOptions settings;
+    private readonly Random? random;
     private int running;
 
+    public EntityInformer(
+        IListWatch<TEntity> listWatch,
+        ILogger logger,
+        TimeProvider? timeProvider = null,
+        InformerOptions? options = null,
+        Random? random = null)
+    {
+        clock = timeProvider ?? TimeProvider.System;
+        settings = options ?? new InformerOptions();
+        this.listWatch = LaggingListWatch<TEntity>.Wrap(listWatch, settings.WatchEventDelay, clock);
+        this.logger = logger;
+        this.random = random;
+        OwnWrites = new OwnWrites<TEntity>(cache);
+    }
+
     public IEntityCache<TEntity> Cache => cache;
+
+    /// <summary>The answers to the operator's own writes that this cache has not caught up with yet.</summary>
+    public OwnWrites<TEntity> OwnWrites { get; }
 
     /// <summary>True once the first list is in the cache.</summary>
     public bool HasSynced => synced.Task.IsCompleted;
@@ -208,6 +224,7 @@ internal sealed partial class EntityInformer<TEntity>(
 
     private void Publish(EntityEvent<TEntity> change)
     {
+        OwnWrites.Observe(change);
         Action<EntityEvent<TEntity>>[] current;
         lock (handlersGate)
         {

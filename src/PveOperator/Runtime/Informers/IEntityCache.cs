@@ -5,7 +5,8 @@ namespace PveOperator.Runtime;
 
 /// <summary>
 /// Read access to an informer's in-memory copy of one kind (client-go's <c>Indexer</c>). The objects
-/// are shared: treat them as read-only. It may lag the API server; reconcilers read fresh objects.
+/// are shared: treat them as read-only. It may lag the API server, and the operator's own writes: the controller loop
+/// reconciles from it through <see cref="OwnWrites{TEntity}"/>, which covers the latter.
 /// </summary>
 internal interface IEntityCache<TEntity>
     where TEntity : IKubernetesObject<V1ObjectMeta>

@@ -16,4 +16,10 @@ internal sealed record InformerOptions
 
     /// <summary>A watch that ends sooner than this without a single event counts as a failure.</summary>
     public TimeSpan MinWatchDuration { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Tests only: holds each watch event this long before the cache sees it, so that a test can make the cache lag
+    /// behind the API server (and the operator's own writes) deterministically. Zero (the default) adds nothing.
+    /// </summary>
+    public TimeSpan WatchEventDelay { get; init; }
 }

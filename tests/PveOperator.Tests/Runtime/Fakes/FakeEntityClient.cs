@@ -101,13 +101,59 @@ internal sealed class FakeEntityClient : IEntityClient<Widget>
         }
     }
 
+    /// <summary>
+    /// Applies a status patch to a stored object (new resourceVersion) and returns it as stored; an object the fake does
+    /// not hold is returned as given (the status writer's tests look only at the patches).
+    /// </summary>
     public Task<Widget> PatchStatusAsync(Widget entity, JsonNode mergePatch, CancellationToken cancellationToken)
     {
         lock (gate)
         {
             StatusPatches.Add(mergePatch.ToJsonString());
-            return Task.FromResult(entity);
+            var key = EntityKey.Of(entity);
+            if (!objects.TryGetValue(key, out var stored))
+            {
+                return Task.FromResult(entity);
+            }
+
+            var patched = KubernetesJson.Deserialize<Widget>(Merge(JsonNode.Parse(KubernetesJson.Serialize(stored)), mergePatch)!.ToJsonString());
+            patched.Metadata.ResourceVersion = (++resourceVersion).ToString();
+            objects[key] = patched;
+            if (LoseStatusAnswers)
+            {
+                // The write happened; its answer never reaches the client.
+                throw new HttpRequestException("fake API server: connection reset after the write");
+            }
+
+            return Task.FromResult(Clone(patched));
         }
+    }
+
+    /// <summary>Status patches are applied but answered with a dropped connection.</summary>
+    public bool LoseStatusAnswers { get; set; }
+
+    /// <summary>RFC 7386.</summary>
+    private static JsonNode? Merge(JsonNode? target, JsonNode? patch)
+    {
+        if (patch is not JsonObject patchObject)
+        {
+            return patch?.DeepClone();
+        }
+
+        var result = target as JsonObject ?? new JsonObject();
+        foreach (var (name, value) in patchObject)
+        {
+            if (value is null)
+            {
+                result.Remove(name);
+            }
+            else
+            {
+                result[name] = Merge(result[name]?.DeepClone(), value);
+            }
+        }
+
+        return result;
     }
 
     private static HttpOperationException Error(HttpStatusCode status) =>
