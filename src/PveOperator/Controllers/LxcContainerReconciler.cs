@@ -51,6 +51,12 @@ internal sealed partial class LxcContainerReconciler(
         ResumeLegacyPendingTask(work);
         // The VMID is recorded once and never changes; the VMID column and a changed spec.vmid are judged by it.
         work.Status.Vmid ??= container.Spec.Vmid;
+        if (container.Spec.Create is { } create && work.Status.CreatedWith is null && work.Status.Vmid is not null
+            && work.Status.Operation is null && work.Status.Running is not null)
+        {
+            // Created by an operator version that did not record it: take the spec as it is now, once.
+            work.Status.CreatedWith = StatusCopy.Of(create);
+        }
         if (!container.Paused)
         {
             work.Unpause();

@@ -54,6 +54,10 @@ public sealed class LxcContainerStatus
     [JsonPropertyName("pendingChanges")]
     public List<string>? PendingChanges { get; set; }
 
+    [Description("The spec.create the container was created from: a later change of it would need a new container (Synced=False, reason RequiresReplacement); the operator never replaces one by itself.")]
+    [JsonPropertyName("createdWith")]
+    public ContainerCreateSpec? CreatedWith { get; set; }
+
     [Description("The PVE operation the operator sent and has not seen end yet: a restarted operator resumes from it.")]
     [JsonPropertyName("operation")]
     public OperationStatus? Operation { get; set; }

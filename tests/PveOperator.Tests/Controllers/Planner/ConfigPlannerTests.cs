@@ -100,6 +100,15 @@ public sealed class ConfigPlannerTests
                 Assert.Contains("create.unprivileged", Sync(step).Message, StringComparison.Ordinal);
             }),
 
+        ["a create block changed since the create requires replacement, without reading the config"] = (() => CreateChanged(Ready(PowerState.Stopped) with { Live = Live(false) }),
+            step =>
+            {
+                Assert.Equal((false, Reasons.RequiresReplacement), (Sync(step).Synced, Sync(step).Reason));
+                Assert.StartsWith("create.template, create.storage changed", Sync(step).Message, StringComparison.Ordinal);
+            }),
+        ["an unchanged create block is not reported"] = (() => CreateChanged(Ready(PowerState.Stopped) with { Live = Live(false) }, changed: false),
+            step => Assert.Null(Assert.IsType<Step.Report>(step).Sync)),
+
         // Placement.
         ["a container away from its pinned node asks for a slot to migrate"] = (() => Managed().Pinned("pve2"), step => Assert.Equal(new Step.CheckSlot("pve1"), step with { History = null })),
         ["with a slot it is migrated in restart mode when running"] = (() => Managed(running: true).Pinned("pve2") with { SlotFree = true },
@@ -131,6 +140,15 @@ public sealed class ConfigPlannerTests
     {
         f.Container.Status.Conditions = ConditionList.Set(null, ConditionTypes.Synced, "True", Reasons.InSync, "in sync", generation, Now.UtcDateTime);
         return f;
+    }
+
+    private static ContainerFacts CreateChanged(ContainerFacts f, bool changed = true)
+    {
+        f.Status.CreatedWith = new ContainerCreateSpec { Template = "local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst", Storage = "local-lvm" };
+        f.Spec.Create = changed
+            ? new ContainerCreateSpec { Template = "local:vztmpl/alpine-3.20-default_20240908_amd64.tar.xz", Storage = "fast" }
+            : new ContainerCreateSpec { Template = "local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst", Storage = "local-lvm" };
+        return f with { History = f.History with { MarkVerified = true } };
     }
 
     private static ContainerFacts Grown(ContainerFacts f, string size)

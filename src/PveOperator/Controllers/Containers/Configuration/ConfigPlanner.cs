@@ -18,7 +18,10 @@ internal static class ConfigPlanner
         var spec = f.Spec;
         if (!ConfigDiff.Manages(spec) && !Moves(f, node))
         {
-            return new ConfigDecision(null, null, history);
+            // Nothing to read; a changed create block is still worth saying.
+            return CreateChanges(f) is { Count: > 0 } changed
+                ? new ConfigDecision(null, new SyncOutcome(false, Reasons.RequiresReplacement, ReplacementMessage(f, changed), [], [], RestartMessage(f, [])), history)
+                : new ConfigDecision(null, null, history);
         }
 
         if (f.ConfigRead is not { } read)
@@ -92,9 +95,7 @@ internal static class ConfigPlanner
         }
 
         return Replacements(f, read) is { Count: > 0 } fields
-            ? new ConfigDecision(null, Sync(false, Reasons.RequiresReplacement,
-                $"{string.Join(", ", fields)} changed after CT {f.Vmid} was created and can only take effect in a new container: "
-                + "the operator never destroys it for that. Set the fields back, or replace the container yourself (delete this resource with deletionPolicy Delete and create it again)"), history)
+            ? new ConfigDecision(null, Sync(false, Reasons.RequiresReplacement, ReplacementMessage(f, fields)), history)
             : new ConfigDecision(null, Sync(true, Reasons.InSync, $"CT {f.Vmid}'s configuration matches the spec"), history);
     }
 
@@ -263,21 +264,56 @@ internal static class ConfigPlanner
             || (spec.Tags is { } tags && ConfigDiff.NormalisedTags(tags) != ConfigDiff.NormalisedTags(ConfigText.Items(entry.Tags)));
     }
 
-    /// <summary>Create-only fields the container shows differently (a clone copies them from its source, so only a template create is compared).</summary>
+    private static string ReplacementMessage(ContainerFacts f, IReadOnlyList<string> fields) =>
+        $"{string.Join(", ", fields)} changed after CT {f.Vmid} was created and can only take effect in a new container: "
+        + "the operator never destroys it for that. Set the fields back, or replace the container yourself (delete this resource with deletionPolicy Delete and create it again)";
+
+    /// <summary>The spec.create fields that differ from what the container was created with (status.createdWith).</summary>
+    public static List<string> CreateChanges(ContainerFacts f)
+    {
+        if (f.Status.CreatedWith is not { } was || f.Spec.Create is not { } now)
+        {
+            return [];
+        }
+
+        var changed = new List<string>();
+        void Compare(string field, object? before, object? after)
+        {
+            if (!Equals(before, after))
+            {
+                changed.Add($"create.{field}");
+            }
+        }
+
+        Compare("template", was.Template, now.Template);
+        Compare("clone.vmid", was.Clone?.Vmid, now.Clone?.Vmid);
+        Compare("clone.full", was.Clone?.Full, now.Clone?.Full);
+        Compare("storage", was.Storage, now.Storage);
+        Compare("rootfsSize", was.RootfsSize, now.RootfsSize);
+        Compare("unprivileged", was.Unprivileged, now.Unprivileged);
+        Compare("rootPasswordSecretRef", was.RootPasswordSecretRef?.Name + "/" + was.RootPasswordSecretRef?.Key, now.RootPasswordSecretRef?.Name + "/" + now.RootPasswordSecretRef?.Key);
+        Compare("sshPublicKeys", string.Join('\n', was.SshPublicKeys ?? []), string.Join('\n', now.SshPublicKeys ?? []));
+        return changed;
+    }
+
+    /// <summary>
+    /// Create-only fields changed since the create (status.createdWith), or shown differently by the container (a clone
+    /// copies them from its source, so only a template create is compared with PVE).
+    /// </summary>
     private static List<string> Replacements(ContainerFacts f, ConfigObservation read)
     {
-        var fields = new List<string>();
+        var fields = CreateChanges(f);
         if (f.Spec.Create is not { Template: not null } create)
         {
             return fields;
         }
 
-        if (ConfigText.Bool(read.Get("unprivileged")) != (create.Unprivileged ?? true))
+        if (ConfigText.Bool(read.Get("unprivileged")) != (create.Unprivileged ?? true) && !fields.Contains("create.unprivileged"))
         {
             fields.Add("create.unprivileged");
         }
 
-        if (create.Storage is { } storage && ContainerConfigFacts.StorageOf(read.Get("rootfs")) is { } actual && actual != storage)
+        if (create.Storage is { } storage && ContainerConfigFacts.StorageOf(read.Get("rootfs")) is { } actual && actual != storage && !fields.Contains("create.storage"))
         {
             fields.Add($"create.storage ({storage}; the root disk is on {actual})");
         }

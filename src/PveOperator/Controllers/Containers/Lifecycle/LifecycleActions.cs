@@ -262,6 +262,11 @@ internal sealed class LifecycleActions(
         try
         {
             work.Status.Operation = operation;
+            // Kept to tell a later change of spec.create on servers without CEL (the CRD makes it immutable elsewhere).
+            if (type is OperationType.Create or OperationType.Clone)
+            {
+                work.Status.CreatedWith = StatusCopy.Of(f.Spec.Create);
+            }
             work.Progressing(reason, message);
             await ContainerActions.WriteStatusAsync(work, statusWriter, cancellationToken);
             upid = await send();
