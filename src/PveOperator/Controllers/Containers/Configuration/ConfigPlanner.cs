@@ -324,7 +324,7 @@ internal static class ConfigPlanner
     private static string RestartMessage(ContainerFacts f, IReadOnlyList<string> pending) =>
         pending.Count == 0
             ? $"no configuration change of CT {f.Vmid} waits for a restart"
-            : $"{string.Join(", ", pending)} of CT {f.Vmid} take effect at its next start"
+            : $"{string.Join(", ", pending)} of CT {f.Vmid} {(pending.Count == 1 ? "waits" : "wait")} for its next start"
               + (f.Spec.RestartPolicy == RestartPolicy.IfRequired ? "; restartPolicy IfRequired restarts it" : "; restart it, or set restartPolicy: IfRequired");
 
     private static string Fields(IReadOnlyList<DriftEntry> drift) =>
