@@ -38,6 +38,16 @@ internal static class ConfigPlanner
         var restartMessage = RestartMessage(f, pending);
         SyncOutcome Sync(bool synced, string reason, string message) => new(synced, reason, message, drift, pending, restartMessage);
 
+        // A preview: even a smaller disk or a spec problem is only listed, nothing is refused or written.
+        if (f.ObserveOnly)
+        {
+            return new ConfigDecision(null, change.Problems.Count > 0
+                ? Sync(false, Reasons.InvalidSpec, string.Join("; ", change.Problems))
+                : drift.Count == 0
+                ? Sync(true, Reasons.InSync, $"CT {f.Vmid}'s configuration matches the spec")
+                : Sync(false, Reasons.ObserveOnly, $"{Fields(drift)} differ from the spec; managementPolicy ObserveOnly writes nothing: this is what Full would change"), history);
+        }
+
         if (change.Problems.Count > 0)
         {
             var problem = string.Join("; ", change.Problems);
@@ -49,13 +59,6 @@ internal static class ConfigPlanner
             var shrinks = string.Join(", ", change.Shrinks.Select(field => $"{field} {Show(drift, field)}"));
             var message = $"{shrinks}: Proxmox VE cannot shrink a disk, so nothing was sent. Set the size back to at least what PVE has, or create a new container with the smaller disk";
             return Stop(Sync(false, Reasons.CannotShrink, message), Reasons.CannotShrink, message, s, history);
-        }
-
-        if (f.ObserveOnly)
-        {
-            return new ConfigDecision(null, drift.Count == 0
-                ? Sync(true, Reasons.InSync, $"CT {f.Vmid}'s configuration matches the spec")
-                : Sync(false, Reasons.ObserveOnly, $"{Fields(drift)} differ from the spec; managementPolicy ObserveOnly writes nothing: this is what Full would change"), history);
         }
 
         if (change.HasWrite || change.Resizes.Count > 0 || (pending.Count > 0 && RestartsFor(f, live)))
