@@ -232,21 +232,11 @@ internal static class ConfigPlanner
             return null;
         }
 
-        var remaining = last + every - f.Now;
-        return remaining <= TimeSpan.Zero ? TimeSpan.Zero : remaining - TimeSpan.FromTicks((long)(remaining.Ticks * 0.1 * f.Jitter));
+        return RefreshBudget.Jitter(last + every - f.Now, f.Jitter);
     }
 
-    public static TimeSpan Every(int containers, ContainerControllerSettings s)
-    {
-        var interval = s.ConfigRefreshInterval;
-        if (interval <= TimeSpan.Zero || s.ConfigRefreshBudgetPerMinute <= 0)
-        {
-            return interval;
-        }
-
-        var spread = TimeSpan.FromMinutes(containers / (double)s.ConfigRefreshBudgetPerMinute);
-        return spread > interval ? spread : interval;
-    }
+    public static TimeSpan Every(int containers, ContainerControllerSettings s) =>
+        RefreshBudget.Every(s.ConfigRefreshInterval, s.ConfigRefreshBudgetPerMinute, containers);
 
     /// <summary>The snapshot's config-derived fields (memory, root disk, name, tags): a change there may be drift.</summary>
     public static string? SnapshotSignature(ContainerFacts f) =>
