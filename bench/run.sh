@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # The performance benchmark (issue 5): cold convergence, API economy at steady state, reaction latency,
 # footprint and scaling, against a real kube-apiserver + etcd, the PVE simulator and the operator's
-# Release build running as its own process; and the lifecycle scenario (issue 10): N containers created from a
-# template and destroyed again, against the simulator's task and storage-lock capacity.
+# Release build running as its own process, every container carrying a full configuration spec (issue 11); the
+# lifecycle scenario (issue 10): N containers created from a template and destroyed again, against the simulator's
+# task and storage-lock capacity; and the config scenario (issue 11): spec.resources.memory changed on N containers
+# until all are Synced again, against the simulator's per-node request slots.
 #
-#   bash bench/run.sh --quick   N=100 for both, short windows, about 6 minutes (CI runs this from hack/test.sh)
+#   bash bench/run.sh --quick   N=100 for all three, short windows, about 7 minutes (CI runs this from hack/test.sh)
 #   bash bench/run.sh --full    power N=100, 1000, 3000 on the NativeAOT publish, minutes of steady state, lifecycle
-#                               N=1000; writes docs/benchmarks.md (about 60 min)
-#   bash bench/run.sh --quick --only lifecycle   one scenario (power or lifecycle), report in .run/bench/
+#                               N=1000, config N=100; writes docs/benchmarks.md (about 60 min)
+#   bash bench/run.sh --quick --only config   one scenario (power, lifecycle or config), report in .run/bench/
 #
-# Extra arguments go to the bench program (e.g. --sizes 100,1000 or --output FILE). Prints one table; the report
-# goes to docs/benchmarks.md (full) or .run/bench/benchmarks-quick.md (quick). Logs: .run/bench/.
+# Extra arguments go to the bench program (e.g. --sizes 100,1000, --spec minimal, --config-reconciles default,8 or
+# --output FILE). Prints one table per scenario; the report goes to docs/benchmarks.md (full) or
+# .run/bench/benchmarks-quick.md (quick). Logs: .run/bench/.
 # Exits non-zero only when the benchmark itself breaks, never for a missed target.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -39,8 +39,18 @@ internal sealed record BenchSettings
     public TimeSpan PhysicalLimit(int size) =>
         TaskDuration * Math.Ceiling(size / (double)(Nodes * ParallelTasksPerNode));
 
-    /// <summary>Which scenarios run: "power" (the cold convergence, steady state and reaction above) and "lifecycle".</summary>
-    public IReadOnlySet<string> Scenarios { get; init; } = new HashSet<string>(StringComparer.Ordinal) { "power", "lifecycle" };
+    /// <summary>
+    /// Every container of the power scenario declares a full configuration (<see cref="Bench.FullSpec"/>) that matches
+    /// its container in the simulator, so steady state includes keeping it in sync; false (--spec minimal): only
+    /// providerRef, vmid and powerState, as before issue 11.
+    /// </summary>
+    public bool FullSpec { get; init; } = true;
+
+    /// <summary>Which scenarios run: "power" (the cold convergence, steady state and reaction above), "lifecycle" and "config".</summary>
+    public IReadOnlySet<string> Scenarios { get; init; } = new HashSet<string>(StringComparer.Ordinal) { "power", "lifecycle", "config" };
+
+    /// <summary>The configuration-change scenario (memory patched on N containers until all are Synced again).</summary>
+    public ConfigSettings Config { get; init; } = new() { Sizes = [100] };
 
     /// <summary>The lifecycle scenario (create N from a template, destroy them again): its sizes and simulator.</summary>
     public LifecycleSettings Lifecycle { get; init; } = new() { Sizes = [1000] };

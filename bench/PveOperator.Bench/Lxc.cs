@@ -34,26 +34,31 @@ internal sealed class Lxc : IKubernetesObject<V1ObjectMeta>
     public long? ObservedGeneration => Status is { ValueKind: JsonValueKind.Object } status && status.TryGetProperty("observedGeneration", out var g)
         && g.ValueKind == JsonValueKind.Number ? g.GetInt64() : null;
 
-    public bool ReadyTrue
+    public bool ReadyTrue => Condition("Ready") is { Status: "True" };
+
+    /// <summary>Synced=True (configuration in PVE matches the spec) for the spec's current generation.</summary>
+    public bool SyncedNow => Condition("Synced") is { Status: "True" } synced && synced.ObservedGeneration == Metadata.Generation;
+
+    /// <summary>A condition's status, reason and observedGeneration; null when the status has no such condition.</summary>
+    public (string? Status, string? Reason, long? ObservedGeneration)? Condition(string conditionType)
     {
-        get
+        if (Status is not { ValueKind: JsonValueKind.Object } status || !status.TryGetProperty("conditions", out var conditions)
+            || conditions.ValueKind != JsonValueKind.Array)
         {
-            if (Status is not { ValueKind: JsonValueKind.Object } status || !status.TryGetProperty("conditions", out var conditions)
-                || conditions.ValueKind != JsonValueKind.Array)
-            {
-                return false;
-            }
-
-            foreach (var condition in conditions.EnumerateArray())
-            {
-                if (condition.TryGetProperty("type", out var type) && type.GetString() == "Ready")
-                {
-                    return condition.TryGetProperty("status", out var value) && value.GetString() == "True";
-                }
-            }
-
-            return false;
+            return null;
         }
+
+        foreach (var condition in conditions.EnumerateArray())
+        {
+            if (condition.TryGetProperty("type", out var type) && type.GetString() == conditionType)
+            {
+                return (condition.TryGetProperty("status", out var value) ? value.GetString() : null,
+                    condition.TryGetProperty("reason", out var reason) ? reason.GetString() : null,
+                    condition.TryGetProperty("observedGeneration", out var generation) && generation.ValueKind == JsonValueKind.Number ? generation.GetInt64() : null);
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Ready in the state its spec asks for, with the spec's current generation seen and no task pending.</summary>

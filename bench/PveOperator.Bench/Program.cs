@@ -5,17 +5,23 @@ namespace PveOperator.Bench;
 internal static class Program
 {
     private const string Usage = """
-        Usage: dotnet PveOperator.Bench.dll [--quick | --full] [--only power|lifecycle] [--sizes 100,1000] [--lifecycle-sizes 100]
+        Usage: dotnet PveOperator.Bench.dll [--quick | --full] [--only power|lifecycle|config] [--sizes 100,1000] [--lifecycle-sizes 100]
+                                          [--config-sizes 100] [--config-reconciles default,8] [--spec full|minimal]
                                           [--output FILE] [--repo DIR] [--operator DLL]
 
           --quick          N=100, short windows (a few minutes; what CI runs)
           --full           N=100, 1000 and 3000, minutes of steady state, a leader failover at N=1000
-          --only SCENARIO  run one scenario: power (convergence, steady state, reaction, footprint) or lifecycle
-                           (create N from a template and destroy them again); default: both
+          --only SCENARIO  run one scenario: power (convergence, steady state, reaction, footprint), lifecycle
+                           (create N from a template and destroy them again) or config (a memory change on N containers
+                           until all are Synced); default: all three
+          --spec KIND      the power scenario's LxcContainers: full (default: hostname, resources, rootfs, network, tags,
+                           description, onBoot, features, all matching PVE) or minimal (providerRef, vmid, powerState)
           --sizes LIST     override the power scenario's sizes
           --lifecycle-sizes LIST  override the lifecycle scenario's sizes (quick: 100, full: 1000)
           --lifecycle-allocations LIST  the operator's --max-allocations-per-storage per lifecycle run, "default" for
                            its default (default: default,ceil(nodes × parallel tasks / storages))
+          --config-sizes LIST  override the config scenario's sizes (default: 100)
+          --config-reconciles LIST  the operator's --max-concurrent-reconciles per config run, "default" for its default
           --output FILE    where the Markdown report goes (full: docs/benchmarks.md; quick: .run/bench/benchmarks-quick.md;
                            with --only: .run/bench/benchmarks-MODE-SCENARIO.md, so that a partial run never replaces docs/benchmarks.md)
           --repo DIR       repository root (default: found from the working directory)
@@ -28,7 +34,9 @@ internal static class Program
     {
         var settings = BenchSettings.Quick();
         IReadOnlyList<int>? sizes = null, lifecycleSizes = null;
-        IReadOnlyList<int?>? allocations = null;
+        IReadOnlyList<int?>? allocations = null, configReconciles = null;
+        IReadOnlyList<int>? configSizes = null;
+        bool? fullSpec = null;
         string? only = null;
         string? output = null, repo = null, operatorDll = null;
         try
@@ -45,11 +53,23 @@ internal static class Program
                     case "--lifecycle-allocations":
                         allocations = [.. Value().Split(',').Select(v => v == "default" ? (int?)null : int.Parse(v, System.Globalization.CultureInfo.InvariantCulture))];
                         break;
+                    case "--config-sizes": configSizes = [.. Value().Split(',').Select(int.Parse)]; break;
+                    case "--config-reconciles":
+                        configReconciles = [.. Value().Split(',').Select(v => v == "default" ? (int?)null : int.Parse(v, System.Globalization.CultureInfo.InvariantCulture))];
+                        break;
+                    case "--spec":
+                        fullSpec = Value() switch
+                        {
+                            "full" => true,
+                            "minimal" => false,
+                            var other => throw new ArgumentException($"--spec takes full or minimal, not {other}"),
+                        };
+                        break;
                     case "--only":
                         only = Value();
-                        if (only is not ("power" or "lifecycle"))
+                        if (only is not ("power" or "lifecycle" or "config"))
                         {
-                            throw new ArgumentException($"--only takes power or lifecycle, not {only}");
+                            throw new ArgumentException($"--only takes power, lifecycle or config, not {only}");
                         }
 
                         break;
@@ -82,6 +102,21 @@ internal static class Program
             settings = settings with { Lifecycle = settings.Lifecycle with { AllocationLimitsOverride = allocations } };
         }
 
+        if (configSizes is not null)
+        {
+            settings = settings with { Config = settings.Config with { Sizes = configSizes } };
+        }
+
+        if (configReconciles is not null)
+        {
+            settings = settings with { Config = settings.Config with { ReconcilesOverride = configReconciles } };
+        }
+
+        if (fullSpec is { } full)
+        {
+            settings = settings with { FullSpec = full };
+        }
+
         if (only is not null)
         {
             settings = settings with { Scenarios = new HashSet<string>(StringComparer.Ordinal) { only } };
@@ -111,6 +146,7 @@ internal static class Program
         var total = Stopwatch.StartNew();
         var results = new List<SizeResult>();
         var lifecycle = new List<LifecycleResult>();
+        var config = new List<ConfigResult>();
         try
         {
             if (settings.Scenarios.Contains("power"))
@@ -131,6 +167,17 @@ internal static class Program
                     }
                 }
             }
+
+            if (settings.Scenarios.Contains("config"))
+            {
+                foreach (var size in settings.Config.Sizes)
+                {
+                    foreach (var reconciles in settings.Config.Reconciles)
+                    {
+                        config.Add(await new ConfigRun(settings.Config, repo, operatorDll, work, size, reconciles).RunAsync(cancel.Token));
+                    }
+                }
+            }
         }
         catch (Exception error)
         {
@@ -138,7 +185,7 @@ internal static class Program
             return 1;
         }
 
-        var report = new Report(settings, results, lifecycle, machine, total.Elapsed, operatorDll.EndsWith(".dll", StringComparison.Ordinal)
+        var report = new Report(settings, results, lifecycle, config, machine, total.Elapsed, operatorDll.EndsWith(".dll", StringComparison.Ordinal)
             ? "the JIT build (`dotnet PveOperator.dll`)"
             : "the NativeAOT publish (`PveOperator`, as the image ships it)");
         Console.WriteLine();

@@ -5,7 +5,8 @@ namespace PveOperator.Bench;
 
 /// <summary>The one table (console and Markdown), the settings, the machine and the per-endpoint breakdowns.</summary>
 internal sealed class Report(
-    BenchSettings settings, IReadOnlyList<SizeResult> results, IReadOnlyList<LifecycleResult> lifecycle, Machine machine, TimeSpan duration, string operatorBuild)
+    BenchSettings settings, IReadOnlyList<SizeResult> results, IReadOnlyList<LifecycleResult> lifecycle, IReadOnlyList<ConfigResult> config,
+    Machine machine, TimeSpan duration, string operatorBuild)
 {
     private const double MiB = 1024 * 1024;
 
@@ -18,12 +19,21 @@ internal sealed class Report(
     public const double IpRefreshMinutes = 10;
     public const double IpRefreshBudgetPerMinute = 20;
 
+    /// <summary>The operator's defaults: every container's config re-read every 10 min, at most 20 reads a minute (ContainerControllerSettings).</summary>
+    public const double ConfigRefreshMinutes = 10;
+    public const double ConfigRefreshBudgetPerMinute = 20;
+
+    /// <summary>The periodic config read's long-run rate: N / interval, the interval stretched to N / budget minutes.</summary>
+    private double ConfigRefreshPerMinute(SizeResult r) =>
+        settings.FullSpec ? Math.Min(r.Size / ConfigRefreshMinutes, ConfigRefreshBudgetPerMinute) : 0;
+
     /// <summary>
-    /// Cluster-level requests as measured, plus the slow address refresh at its long-run rate: a window right after
-    /// convergence sees none of it (the first round is due IpRefreshMinutes after each start).
+    /// Cluster-level requests as measured, plus the slow address refresh and (full spec) the periodic config read at
+    /// their long-run rates: a window right after convergence sees neither (the first rounds are due 10 minutes after
+    /// each start and each first read).
     /// </summary>
-    private static double LongRun(SizeResult r) =>
-        r.SteadyPerMinute - r.SteadyPerContainerPerMinute + Math.Min(r.Size / IpRefreshMinutes, IpRefreshBudgetPerMinute);
+    private double LongRun(SizeResult r) =>
+        r.SteadyPerMinute - r.SteadyPerContainerPerMinute + Math.Min(r.Size / IpRefreshMinutes, IpRefreshBudgetPerMinute) + ConfigRefreshPerMinute(r);
 
     private static SizeResult? At(IReadOnlyList<SizeResult> all, int size) => all.FirstOrDefault(r => r.Size == size) ?? all.LastOrDefault();
 
@@ -43,8 +53,9 @@ internal sealed class Report(
         new("Status writes while converging (per container)", r => $"{r.ConvergenceStatusWrites} ({F(r.ConvergenceStatusWrites / r.Size)})"),
         new("Steady: PVE requests/min", r => F(r.SteadyPerMinute), "constant in N",
             all => all.Count < 2 ? null : all.Max(r => r.SteadyPerMinute - r.SteadyPerContainerPerMinute) <= 1.25 * all.Min(r => r.SteadyPerMinute - r.SteadyPerContainerPerMinute) + 1),
-        new("Steady: per-container PVE requests/min", r => F(r.SteadyPerContainerPerMinute), "0 + IP-refresh budget"),
-        new("Long run: PVE requests/min with the IP-refresh budget (computed)", r => F(LongRun(r))),
+        new("Steady: per-container PVE requests/min", r => F(r.SteadyPerContainerPerMinute), "0 + refresh budgets"),
+        new(settings.FullSpec ? "Long run: PVE requests/min with the IP- and config-refresh budgets (computed)" : "Long run: PVE requests/min with the IP-refresh budget (computed)",
+            r => F(LongRun(r))),
         new("Per-container polling baseline (req/min)", r => F(r.BaselinePerMinute, 0)),
         new("Baseline ÷ operator (long run)", r => F(r.BaselinePerMinute / LongRun(r), 0) + "x", "≥ 50x at N=1000",
             all => At(all, 1000) is { } r ? r.BaselinePerMinute / LongRun(r) >= 50 : null),
@@ -52,6 +63,8 @@ internal sealed class Report(
             all => all.All(r => r.MaxInFlightOverall <= 2)),
         new("Steady: LxcContainer status writes", r => F(r.SteadyContainerStatusWrites, 0), "0",
             all => all.All(r => r.SteadyContainerStatusWrites == 0)),
+        new("Steady: containers Synced=True (full spec)", r => settings.FullSpec ? $"{r.SteadySynced}/{r.Size}" : "–", settings.FullSpec ? "all" : "",
+            all => settings.FullSpec ? all.All(r => r.SteadySynced == r.Size) : null),
         new("Steady: ProxmoxProvider status writes/min", r => F(r.SteadyProviderStatusWrites / r.SteadyWindow.TotalMinutes)),
         new("Steady: Kubernetes API requests/min (all verbs but WATCH)", r => F(r.SteadyKubernetesRequestsPerMinute)),
         new("Reaction p50 (ms)", r => F(r.Percentile(50)), "< 50", all => all.All(r => r.Percentile(50) < 50)),
@@ -170,6 +183,71 @@ internal sealed class Report(
         return text.ToString();
     }
 
+    private sealed record ConfigRow(string Metric, Func<ConfigResult, string> Value, string Target = "", Func<IReadOnlyList<ConfigResult>, bool?>? Met = null);
+
+    private static string ConfigColumn(ConfigResult r) =>
+        $"N={r.Size}, {r.EffectiveReconciles} reconcilers{(r.Reconciles is null ? " (default)" : "")}";
+
+    private IReadOnlyList<ConfigRow> ConfigRows() =>
+    [
+        new("Operator start → all Ready and Synced=True (s)", r => F(r.InitialSync.TotalSeconds)),
+        new("PVE config writes in that first sync (all in sync already)", r => r.InitialWrites.ToString(CultureInfo.InvariantCulture), "0", all => all.All(r => r.InitialWrites == 0)),
+        new("Patch spec.resources.memory on N (s, API server; part of the change time)", r => F(r.PatchTime.TotalSeconds, 2)),
+        new("Config change: first patch → all Synced=True at the new generation (s)", r => F(r.ChangeTime.TotalSeconds, 2)),
+        new("PVE side: first patch → last container with the new memory (s)", r => F(r.PveDoneAfter?.TotalSeconds ?? double.NaN, 2)),
+        new("Physical limit ceil(busiest node's N × 3 / slots) × request time (s)", r => F(r.PhysicalLimit.TotalSeconds, 2)),
+        new("Operator's caps allow (2 requests per node in flight, reconcile workers) (s)", r => F(r.OperatorBound.TotalSeconds, 2)),
+        new("Config change ÷ physical limit", r => F(r.Ratio, 2)),
+        new("Config change ÷ what the operator's caps allow", r => F(r.OperatorRatio, 2)),
+        new("PVE requests per changed container", r => $"{F(r.ChangeRequests / (double)r.Size, 2)} ({r.ChangeRequests})", "3"),
+        new("LxcContainer status writes per changed container", r => F(r.ChangeStatusWrites / r.Size, 2)),
+        new("Max PVE requests in flight / served per node", r => $"{r.MaxInFlightPerNode} / {r.MaxServingPerNode}", "≤ 2 (client cap)",
+            all => all.All(r => r.MaxInFlightPerNode <= 2)),
+    ];
+
+    private string ConfigMarkdown()
+    {
+        var c = settings.Config;
+        var text = new StringBuilder();
+        text.AppendLine("## Configuration change: memory of N containers, until all are Synced");
+        text.AppendLine();
+        text.AppendLine($"| metric | {string.Join(" | ", config.Select(ConfigColumn))} | target | |");
+        text.AppendLine($"|---|{string.Concat(config.Select(_ => "---:|"))}---|---|");
+        foreach (var row in ConfigRows())
+        {
+            text.AppendLine($"| {row.Metric} | {string.Join(" | ", config.Select(row.Value))} | {row.Target} | {Verdict(row.Met?.Invoke(config))} |");
+        }
+
+        text.AppendLine();
+        text.AppendLine("Settings:");
+        text.AppendLine();
+        text.AppendLine($"- Sizes: {string.Join(", ", c.Sizes)} running containers, round-robin over {c.Nodes} nodes, each with an LxcContainer carrying the full spec of the power scenario " +
+            $"(memory {FullSpec.Quantity(c.MemoryBeforeMb)}) that matches PVE; the operator started, every container Ready and Synced=True, {c.Settle.TotalSeconds:F0} s of quiet; " +
+            $"then a JSON merge patch of `spec.resources.memory` to {FullSpec.Quantity(c.MemoryAfterMb)} on all of them, {c.RequestParallelism} at a time.");
+        text.AppendLine($"- Simulator: {c.DaemonWorkers} pvedaemon workers per node (its per-node request slots), every request taking {c.RequestTime.TotalMilliseconds:F0} ms " +
+            "while it holds one (the simulator's added latency; on its own it answers in well under a millisecond); a memory change of a running container applies at once " +
+            $"(PVE hot-plugs memory); /cluster/resources refreshed every {c.ResourcesRefresh.TotalSeconds:F0} s.");
+        text.AppendLine($"- Operator: {operatorBuild}, default flags except `--max-concurrent-reconciles` where the column says so; ProxmoxProvider `syncInterval: {c.SyncInterval.TotalSeconds:F0}s`.");
+        text.AppendLine("- Change time: from sending the first patch to the last LxcContainer with `Synced=True` whose `observedGeneration` is the patched generation, Ready and running " +
+            "(the bench's watch, polled every 10 ms); the run fails if PVE then lacks the new memory on any container. PVE side: the simulator's configs sampled every 10 ms.");
+        text.AppendLine($"- Physical limit: each change needs {c.RequestsPerChange} daemon requests (GET pending, PUT config, GET pending); the busiest node serves its " +
+            $"ceil(N / {c.Nodes}) × {c.RequestsPerChange} requests through {c.DaemonWorkers} slots of {c.RequestTime.TotalMilliseconds:F0} ms each; the nodes work in parallel, so the limit is the busiest node's " +
+            $"(and never below one container's {c.RequestsPerChange} requests in a row). The operator's caps: {ConfigSettings.OperatorRequestsPerNode} requests in flight per node, " +
+            "and each reconcile worker doing one container's requests one after another: ceil(N / workers) × 3 × request time.");
+        text.AppendLine();
+        text.AppendLine("PVE requests per changed container:");
+        text.AppendLine();
+        var endpoints = config.SelectMany(r => r.ChangeByEndpoint.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
+        text.AppendLine($"| endpoint (per container) | {string.Join(" | ", config.Select(ConfigColumn))} |");
+        text.AppendLine($"|---|{string.Concat(config.Select(_ => "---:|"))}");
+        foreach (var endpoint in endpoints)
+        {
+            text.AppendLine($"| `{endpoint}` | {string.Join(" | ", config.Select(r => F(r.ChangeByEndpoint.GetValueOrDefault(endpoint) / (double)r.Size, 2)))} |");
+        }
+
+        return text.ToString();
+    }
+
     private static string Verdict(bool? met) => met switch { true => "met", false => "MISSED", null => "" };
 
     public string Table()
@@ -190,6 +268,17 @@ internal sealed class Report(
 
             text.Append(TextTable(lifecycle.Select(LifecycleColumn).ToList(),
                 LifecycleRows().Select(row => (row.Metric, lifecycle.Select(row.Value).ToList(), row.Target, Verdict(row.Met?.Invoke(lifecycle)))).ToList()));
+        }
+
+        if (config.Count > 0)
+        {
+            if (text.Length > 0)
+            {
+                text.AppendLine();
+            }
+
+            text.Append(TextTable(config.Select(ConfigColumn).ToList(),
+                ConfigRows().Select(row => (row.Metric, config.Select(row.Value).ToList(), row.Target, Verdict(row.Met?.Invoke(config)))).ToList()));
         }
 
         return text.ToString();
@@ -272,6 +361,10 @@ internal sealed class Report(
             text.AppendLine("## Settings");
             text.AppendLine();
             text.AppendLine($"- Sizes: {string.Join(", ", s.Sizes)} LxcContainers, all stopped in PVE and desired `Running`, vmids from 1000, spread round-robin over {s.Nodes} nodes, no `spec.node` (located through /cluster/resources).");
+            text.AppendLine(s.FullSpec
+                ? "- Spec (`--spec full`, the default): every LxcContainer declares hostname, resources (cores, cpuUnits, memory, swap), rootfs size, network (eth0: bridge, DHCP, firewall, hwaddr), " +
+                  "tags, description, onBoot and features (nesting), all matching what its container has in the simulator, so a converged container is Synced=True and steady state includes keeping it so."
+                : "- Spec (`--spec minimal`): providerRef, vmid and powerState only; no configuration field is managed.");
             text.AppendLine($"- Simulator (in the bench process): task duration {s.TaskDuration.TotalMilliseconds:F0} ms, at most {s.ParallelTasksPerNode} parallel tasks per node (more wait in line), " +
                 $"{s.DaemonWorkers} pvedaemon workers per node, /cluster/resources refreshed every {s.ResourcesRefresh.TotalSeconds:F0} s, every container on DHCP with its lease at once.");
             text.AppendLine($"- Operator: {operatorBuild} as its own process, Release, default flags and settings (4 concurrent reconciles, 4 power actions per node, 2 requests in flight per node); " +
@@ -309,7 +402,8 @@ internal sealed class Report(
             text.Append(EndpointTable(r => r.SteadyByEndpoint, r => 1 / r.SteadyWindow.TotalMinutes, "per min"));
             text.AppendLine();
             text.AppendLine("Long run (computed, not measured): cluster-level requests as measured plus the slow address refresh at its " +
-                $"long-run rate, min(N / {IpRefreshMinutes} min, {IpRefreshBudgetPerMinute}/min) with the operator's defaults.");
+                $"long-run rate, min(N / {IpRefreshMinutes} min, {IpRefreshBudgetPerMinute}/min) with the operator's defaults" +
+                (s.FullSpec ? $", plus the periodic config read (GET pending) at min(N / {ConfigRefreshMinutes} min, {ConfigRefreshBudgetPerMinute}/min)." : "."));
             text.AppendLine();
             text.AppendLine("Kubernetes API requests per minute in the steady window (the API server's own counters, all clients; in the window the bench itself only watches). " +
                 "kube-apiserver 1.20 counts a GET of one LxcContainer as `LIST` (kubernetes/kubernetes#95556): those are shown as `GET` here:");
@@ -325,6 +419,12 @@ internal sealed class Report(
         {
             text.AppendLine();
             text.Append(LifecycleMarkdown());
+        }
+
+        if (config.Count > 0)
+        {
+            text.AppendLine();
+            text.Append(ConfigMarkdown());
         }
 
         if (notes is not null)

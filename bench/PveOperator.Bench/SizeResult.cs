@@ -33,6 +33,8 @@ internal sealed record SizeResult
     public double SteadyKubernetesRequestsPerMinute { get; set; }
     /// <summary>API server requests in the steady window by "VERB resource[/subresource]" (WATCH left out).</summary>
     public IReadOnlyDictionary<string, double> SteadyKubernetes { get; set; } = new Dictionary<string, double>();
+    /// <summary>Containers Synced=True for their current generation at the end of the steady window.</summary>
+    public int SteadySynced { get; set; }
     public long IdleRssBytes { get; set; }
     public (long Anon, long File, long Shmem) IdleRssParts { get; set; }
     public double IdleCpuPercent { get; set; }

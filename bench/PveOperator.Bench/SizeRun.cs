@@ -14,7 +14,7 @@ internal sealed class SizeRun(BenchSettings settings, string repo, string operat
 {
     private const string Namespace = "bench";
     private const string SystemNamespace = "pve-system";
-    private const string ProviderName = "bench";
+    internal const string ProviderName = "bench";
     private const int FirstVmid = 1000;
 
     private readonly Stopwatch clock = Stopwatch.StartNew();
@@ -46,8 +46,12 @@ internal sealed class SizeRun(BenchSettings settings, string repo, string operat
         }, cancellationToken);
         SeedSimulator(simulator);
         using var admin = AdminClient(simulator);
+        if (settings.FullSpec)
+        {
+            await FullSpec.WriteUntypedKeysAsync(admin, Enumerable.Range(FirstVmid, size), settings.CreateParallelism, cancellationToken);
+        }
 
-        await CreateProviderAsync(client, simulator, cancellationToken);
+        await CreateProviderAsync(client, simulator, settings.SyncInterval, cancellationToken);
         await using var watch = new ContainerWatch(client, Namespace, clock);
 
         Say($"N={size}: creating {size} LxcContainers ({settings.CreateParallelism} at a time)");
@@ -56,7 +60,7 @@ internal sealed class SizeRun(BenchSettings settings, string repo, string operat
         {
             MaxDegreeOfParallelism = settings.CreateParallelism,
             CancellationToken = cancellationToken,
-        }, async (index, token) => await CreateContainerAsync(client, FirstVmid + index, token));
+        }, async (index, token) => await CreateContainerAsync(client, index, token));
         result.CreateTime = creating.Elapsed;
         Say($"N={size}: created in {result.CreateTime.TotalSeconds:F1} s");
         await WaitUntilAsync(() => watch.Count == size, TimeSpan.FromMinutes(2), "the watch to see every container", cancellationToken);
@@ -120,16 +124,22 @@ internal sealed class SizeRun(BenchSettings settings, string repo, string operat
         for (var index = 0; index < size; index++)
         {
             var vmid = FirstVmid + index;
-            simulator.Cluster.AddContainer(new SimContainer
+            var container = new SimContainer
             {
                 Vmid = vmid,
                 Node = NodeOf(index, settings.Nodes),
                 Name = NameOf(vmid),
                 Running = false,
-                Net = { ["net0"] = $"name=eth0,bridge=vmbr0,hwaddr=BC:24:11:{index >> 16 & 0xFF:X2}:{index >> 8 & 0xFF:X2}:{index & 0xFF:X2},ip=dhcp,type=veth" },
+                Net = { ["net0"] = FullSpec.Net0(index, settings.FullSpec) },
                 // Documentation-range addresses: data only, nothing ever connects to them.
                 DhcpAddresses = { ["eth0"] = $"198.18.{index / 250}.{index % 250 + 1}/16" },
-            });
+            };
+            if (settings.FullSpec)
+            {
+                FullSpec.Apply(container);
+            }
+
+            simulator.Cluster.AddContainer(container);
         }
     }
 
@@ -140,7 +150,8 @@ internal sealed class SizeRun(BenchSettings settings, string repo, string operat
             Timeout = TimeSpan.FromSeconds(30),
         };
 
-    private async Task CreateProviderAsync(IKubernetes client, PveSimulatorServer simulator, CancellationToken cancellationToken)
+    /// <summary>The bench and pve-system namespaces, the token Secret and the ProxmoxProvider "bench" for the simulator.</summary>
+    internal static async Task CreateProviderAsync(IKubernetes client, PveSimulatorServer simulator, TimeSpan syncInterval, CancellationToken cancellationToken)
     {
         foreach (var name in new[] { Namespace, SystemNamespace })
         {
@@ -170,25 +181,32 @@ internal sealed class SizeRun(BenchSettings settings, string repo, string operat
                 ["tokenId"] = PveSimulatorServer.DefaultTokenId,
                 ["secretRef"] = new JsonObject { ["namespace"] = SystemNamespace, ["name"] = "pve-token", ["key"] = "secret" },
                 ["tls"] = new JsonObject { ["fingerprint"] = simulator.CertificateFingerprint },
-                ["syncInterval"] = $"{(int)settings.SyncInterval.TotalSeconds}s",
+                ["syncInterval"] = $"{(int)syncInterval.TotalSeconds}s",
             },
         };
         await client.CustomObjects.CreateClusterCustomObjectAsync(provider, Lxc.Group, Lxc.Version, "proxmoxproviders", cancellationToken: cancellationToken);
     }
 
-    private static async Task CreateContainerAsync(IKubernetes client, int vmid, CancellationToken cancellationToken)
+    private async Task CreateContainerAsync(IKubernetes client, int index, CancellationToken cancellationToken)
     {
+        var vmid = FirstVmid + index;
+        var spec = new JsonObject
+        {
+            ["providerRef"] = new JsonObject { ["name"] = ProviderName },
+            ["vmid"] = vmid,
+            ["powerState"] = "Running",
+        };
+        if (settings.FullSpec)
+        {
+            FullSpec.AddTo(spec, NameOf(vmid), index);
+        }
+
         var container = new JsonObject
         {
             ["apiVersion"] = $"{Lxc.Group}/{Lxc.Version}",
             ["kind"] = "LxcContainer",
             ["metadata"] = new JsonObject { ["name"] = NameOf(vmid), ["namespace"] = Namespace },
-            ["spec"] = new JsonObject
-            {
-                ["providerRef"] = new JsonObject { ["name"] = ProviderName },
-                ["vmid"] = vmid,
-                ["powerState"] = "Running",
-            },
+            ["spec"] = spec,
         };
         await client.CustomObjects.CreateNamespacedCustomObjectAsync(container, Lxc.Group, Lxc.Version, Namespace, Lxc.Plural, cancellationToken: cancellationToken);
     }
@@ -228,11 +246,12 @@ internal sealed class SizeRun(BenchSettings settings, string repo, string operat
         result.SteadyKubernetes = apiAfter.Where(a => !a.Key.StartsWith("WATCH", StringComparison.Ordinal))
             .ToDictionary(a => a.Key, a => a.Value - apiBefore.GetValueOrDefault(a.Key), StringComparer.Ordinal);
         result.SteadyKubernetesRequestsPerMinute = result.SteadyKubernetes.Values.Sum() / minutes;
+        result.SteadySynced = Enumerable.Range(FirstVmid, size).Count(vmid => watch.Get(NameOf(vmid)) is { SyncedNow: true });
         result.IdleRssBytes = sampler.Current;
         result.IdleRssParts = op.ResidentParts();
         result.IdleCpuPercent = cpu / elapsed * 100;
         Say($"N={size}: {result.SteadyPerMinute:F1} PVE requests/min (baseline {result.BaselinePerMinute:F0}), " +
-            $"{result.SteadyContainerStatusWrites} status writes, RSS {result.IdleRssBytes / 1048576.0:F0} MiB, CPU {result.IdleCpuPercent:F2}%");
+            $"{result.SteadyContainerStatusWrites} status writes, {result.SteadySynced}/{size} Synced, RSS {result.IdleRssBytes / 1048576.0:F0} MiB, CPU {result.IdleCpuPercent:F2}%");
     }
 
     private async Task MeasureReactionAsync(IKubernetes client, PveSimulatorServer simulator, ContainerWatch watch, CancellationToken cancellationToken)
@@ -382,47 +401,5 @@ internal sealed class SizeRun(BenchSettings settings, string repo, string operat
 
             await Task.Delay(10, cancellationToken);
         }
-    }
-}
-
-/// <summary>Samples the operator's RSS every 250 ms: the latest value and the peak.</summary>
-internal sealed class RssSampler : IDisposable
-{
-    private readonly CancellationTokenSource stop = new();
-    private long peak;
-    private long current;
-
-    public RssSampler(OperatorProcess op)
-    {
-        _ = Task.Run(async () =>
-        {
-            while (!stop.IsCancellationRequested && !op.HasExited)
-            {
-                try
-                {
-                    var rss = op.ResidentBytes();
-                    Interlocked.Exchange(ref current, rss);
-                    if (rss > Interlocked.Read(ref peak))
-                    {
-                        Interlocked.Exchange(ref peak, rss);
-                    }
-
-                    await Task.Delay(250, stop.Token);
-                }
-                catch (Exception error) when (error is IOException or OperationCanceledException or InvalidOperationException or ObjectDisposedException)
-                {
-                    return;
-                }
-            }
-        });
-    }
-
-    public long Peak => Interlocked.Read(ref peak);
-    public long Current => Interlocked.Read(ref current);
-
-    public void Dispose()
-    {
-        stop.Cancel();
-        stop.Dispose();
     }
 }
