@@ -51,6 +51,11 @@ internal sealed partial class LxcContainerReconciler(
         ResumeLegacyPendingTask(work);
         // The VMID is recorded once and never changes; the VMID column and a changed spec.vmid are judged by it.
         work.Status.Vmid ??= container.Spec.Vmid;
+        if (work.Status.Vmid is not null)
+        {
+            // Recorded with the VMID: a changed spec.providerRef is judged by it on servers without CEL.
+            work.Status.Provider ??= container.Spec.ProviderRef.Name;
+        }
         if (container.Spec.Create is { } create && work.Status.CreatedWith is null && work.Status.Vmid is not null
             && work.Status.Operation is null && work.Status.Running is not null)
         {

@@ -240,6 +240,12 @@ internal sealed partial class ProxmoxProviderReconciler(
             return (null, (Reasons.InvalidSpec, $"spec.url \"{spec.Url}\" must be an https:// URL such as https://pve.example.com:8006"));
         }
 
+        if (spec.VmidRange is { } range && range.Min > range.Max)
+        {
+            // The CRD's CEL rule says the same on 1.25 and later; older servers let it through.
+            return (null, (Reasons.InvalidSpec, $"spec.vmidRange.min ({range.Min}) must not be above spec.vmidRange.max ({range.Max})"));
+        }
+
         PveTokenId? tokenId = null;
         string? username = null;
         SecretKeyReference? reference;

@@ -20,6 +20,10 @@ public sealed class LxcContainerStatus
     [JsonPropertyName("vmid")]
     public int? Vmid { get; set; }
 
+    [Description("The ProxmoxProvider status.vmid belongs to: spec.providerRef.name when the VMID was recorded. Never changes once set.")]
+    [JsonPropertyName("provider")]
+    public string? Provider { get; set; }
+
     [Description("The PVE node the container was last seen on.")]
     [JsonPropertyName("node")]
     public string? Node { get; set; }

@@ -76,6 +76,16 @@ internal static class OperatorHost
             settings = settings with { IpRefreshBudgetPerMinute = ipRefreshBudget };
         }
 
+        if (options.ConfigRefreshInterval is { } configRefresh)
+        {
+            settings = settings with { ConfigRefreshInterval = configRefresh };
+        }
+
+        if (options.ConfigRefreshPerMinute is { } configBudget)
+        {
+            settings = settings with { ConfigRefreshBudgetPerMinute = configBudget };
+        }
+
         if (options.LockStaleAfter is { } lockStaleAfter)
         {
             settings = settings with { LockStaleAfter = lockStaleAfter };

@@ -21,6 +21,8 @@ public sealed record OperatorOptions
 
     /// <summary>How long a container lock may last before it is reported as possibly stale; null keeps the default (30 min).</summary>
     public TimeSpan? LockStaleAfter { get; init; }
+    public TimeSpan? ConfigRefreshInterval { get; init; }
+    public int? ConfigRefreshPerMinute { get; init; }
 
     /// <summary>Creates, clones and destroys in flight per PVE storage; null keeps the default (8).</summary>
     public int? MaxAllocationsPerStorage { get; init; }

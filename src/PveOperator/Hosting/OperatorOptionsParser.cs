@@ -20,6 +20,9 @@ internal static class OperatorOptionsParser
                                                (default: $POD_NAMESPACE, else pve-system)
           --ip-refresh-per-minute N            slow container address refreshes per provider and minute at most
                                                (default 20; 0 = no cap, every container every 10 min)
+          --config-refresh-interval DURATION   how often each container's whole config is read to find drift made
+                                               in PVE (default 10m; 0 = only at spec changes and snapshot changes)
+          --config-refresh-per-minute N        periodic config reads per provider and minute at most (default 20)
           --max-allocations-per-storage N      creates, clones and destroys in flight per PVE storage (default 8;
                                                lower it for storages that allocate slowly)
           --lock-stale-after DURATION          a container lock held longer is reported Stalled, with how to clear
@@ -74,6 +77,8 @@ internal static class OperatorOptionsParser
                 "ip-refresh-per-minute" => options with { IpRefreshPerMinute = NonNegativeInt(name, Value()) },
                 "max-allocations-per-storage" => options with { MaxAllocationsPerStorage = PositiveInt(name, Value()) },
                 "lock-stale-after" => options with { LockStaleAfter = Duration(name, Value()) },
+                "config-refresh-interval" => options with { ConfigRefreshInterval = DurationOrZero(name, Value()) },
+                "config-refresh-per-minute" => options with { ConfigRefreshPerMinute = NonNegativeInt(name, Value()) },
                 "kubeconfig" => options with { Kubeconfig = Value() },
                 "secret-namespace" => options with { SecretNamespace = Value() },
                 "log-format" => options with { JsonLogs = Value() switch
@@ -91,6 +96,9 @@ internal static class OperatorOptionsParser
 
         return options;
     }
+
+    /// <summary>A duration, or "0" to turn the thing off.</summary>
+    private static TimeSpan DurationOrZero(string name, string value) => value == "0" ? TimeSpan.Zero : Duration(name, value);
 
     private static int NonNegativeInt(string name, string value)
         => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number)

@@ -19,6 +19,16 @@ public sealed class OperatorOptionsParserTests
     }
 
     [Fact]
+    public void Config_refresh_flags_take_a_duration_or_zero_and_a_budget()
+    {
+        var options = OperatorOptionsParser.Parse(["--config-refresh-interval", "0", "--config-refresh-per-minute", "5", "--log-format", "json"]);
+        Assert.Equal(TimeSpan.Zero, options.ConfigRefreshInterval);
+        Assert.Equal(5, options.ConfigRefreshPerMinute);
+        Assert.True(options.JsonLogs);
+        Assert.Equal(TimeSpan.FromMinutes(30), OperatorOptionsParser.Parse(["--config-refresh-interval=30m"]).ConfigRefreshInterval);
+    }
+
+    [Fact]
     public void Defaults_without_flags()
     {
         var options = OperatorOptionsParser.Parse([]);

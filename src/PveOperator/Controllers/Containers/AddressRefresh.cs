@@ -46,7 +46,7 @@ internal static class AddressRefresh
         else
         {
             var untilRefresh = every > TimeSpan.Zero
-                ? Jitter(every - (now - (history.LastAddressRefresh ?? now)), f.Jitter)
+                ? RefreshBudget.Jitter(every - (now - (history.LastAddressRefresh ?? now)), f.Jitter)
                 : s.ResyncInterval;
             requeue = untilRefresh < s.ResyncInterval ? untilRefresh : s.ResyncInterval;
         }
@@ -55,26 +55,6 @@ internal static class AddressRefresh
     }
 
     /// <summary>The slow refresh interval, stretched so that the provider's containers stay within the refresh budget.</summary>
-    public static TimeSpan Every(int containers, ContainerControllerSettings s)
-    {
-        var interval = s.IpRefreshInterval;
-        if (interval <= TimeSpan.Zero || s.IpRefreshBudgetPerMinute <= 0)
-        {
-            return interval;
-        }
-
-        var spread = TimeSpan.FromMinutes(containers / (double)s.IpRefreshBudgetPerMinute);
-        return spread > interval ? spread : interval;
-    }
-
-    private static TimeSpan Jitter(TimeSpan delay, double sample)
-    {
-        if (delay <= TimeSpan.Zero)
-        {
-            return TimeSpan.Zero;
-        }
-
-        // Up to 10% earlier, so a thousand containers started together do not refresh together forever.
-        return delay - TimeSpan.FromTicks((long)(delay.Ticks * 0.1 * sample));
-    }
+    public static TimeSpan Every(int containers, ContainerControllerSettings s) =>
+        RefreshBudget.Every(s.IpRefreshInterval, s.IpRefreshBudgetPerMinute, containers);
 }

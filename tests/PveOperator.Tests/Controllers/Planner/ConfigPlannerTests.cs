@@ -83,6 +83,12 @@ public sealed class ConfigPlannerTests
                 Assert.Equal((false, Reasons.ObserveOnly), (Sync(step).Synced, Sync(step).Reason));
                 Assert.Equal([new DriftEntry { Field = "resources.memory", Desired = "1Gi", Actual = "512Mi" }], Sync(step).Drift);
             }),
+        ["ObserveOnly lists a smaller disk as drift instead of stalling"] = (() => Observing(Grown(Managed(), "4Gi")) with { ConfigRead = Pve() },
+            step =>
+            {
+                AssertReport(step, ConditionKind.Ready, Reasons.ObserveOnly);
+                Assert.Contains(new DriftEntry { Field = "rootfs.size", Desired = "4Gi", Actual = "8Gi" }, Sync(step).Drift);
+            }),
         ["pending keys are reported and the container keeps running"] = (() => Managed(running: true) with { ConfigRead = Pve(pending: ["features"]) },
             step =>
             {

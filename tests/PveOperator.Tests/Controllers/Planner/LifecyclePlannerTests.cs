@@ -55,6 +55,10 @@ public sealed class LifecyclePlannerTests
             step => AssertReport(step, ConditionKind.Stalled, Reasons.InvalidSpec, "spec.vmid is required")),
         ["a vmid changed after it was recorded is refused"] = (() => VmidRecorded(Ready(), 555),
             step => AssertReport(step, ConditionKind.Stalled, Reasons.InvalidSpec, "changed from 555 to 101")),
+        ["a providerRef changed after the vmid was recorded is refused"] = (() => ProviderRecorded(Ready(), "other-cluster"),
+            step => AssertReport(step, ConditionKind.Stalled, Reasons.InvalidSpec, "changed from other-cluster to lab")),
+        ["a deletion with a changed providerRef destroys nothing"] = (() => ProviderRecorded(Ready().Deleting(DeletionPolicy.Delete), "other-cluster"),
+            step => Assert.True(Assert.IsType<Step.Finish>(step).Event!.Warning)),
         ["a deletion with a changed vmid destroys nothing"] = (() => VmidRecorded(Ready().Deleting(DeletionPolicy.Delete), 555),
             step => Assert.True(Assert.IsType<Step.Finish>(step).Event!.Warning)),
         ["create with both template and clone is an invalid spec"] = (() => Both(ToCreate()),
@@ -266,6 +270,12 @@ public sealed class LifecyclePlannerTests
             Error = new PveApiException(PveErrorKind.AlreadyExists, "CT 10001 already exists on node 'pve3'"),
             FailedStep = new Step.SendCreate("pve2", "local-lvm"),
         };
+
+    private static ContainerFacts ProviderRecorded(ContainerFacts f, string provider)
+    {
+        f.Container.Status.Provider = provider;
+        return f;
+    }
 
     private static ContainerConfigFacts Marked(OwnerMark? owner) => new(owner, false, false, "local-lvm", owner?.Line, "d1", null);
 }

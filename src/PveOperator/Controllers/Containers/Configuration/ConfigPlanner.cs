@@ -38,6 +38,16 @@ internal static class ConfigPlanner
         var restartMessage = RestartMessage(f, pending);
         SyncOutcome Sync(bool synced, string reason, string message) => new(synced, reason, message, drift, pending, restartMessage);
 
+        // A preview: even a smaller disk or a spec problem is only listed, nothing is refused or written.
+        if (f.ObserveOnly)
+        {
+            return new ConfigDecision(null, change.Problems.Count > 0
+                ? Sync(false, Reasons.InvalidSpec, string.Join("; ", change.Problems))
+                : drift.Count == 0
+                ? Sync(true, Reasons.InSync, $"CT {f.Vmid}'s configuration matches the spec")
+                : Sync(false, Reasons.ObserveOnly, $"{Fields(drift)} differ from the spec; managementPolicy ObserveOnly writes nothing: this is what Full would change"), history);
+        }
+
         if (change.Problems.Count > 0)
         {
             var problem = string.Join("; ", change.Problems);
@@ -49,13 +59,6 @@ internal static class ConfigPlanner
             var shrinks = string.Join(", ", change.Shrinks.Select(field => $"{field} {Show(drift, field)}"));
             var message = $"{shrinks}: Proxmox VE cannot shrink a disk, so nothing was sent. Set the size back to at least what PVE has, or create a new container with the smaller disk";
             return Stop(Sync(false, Reasons.CannotShrink, message), Reasons.CannotShrink, message, s, history);
-        }
-
-        if (f.ObserveOnly)
-        {
-            return new ConfigDecision(null, drift.Count == 0
-                ? Sync(true, Reasons.InSync, $"CT {f.Vmid}'s configuration matches the spec")
-                : Sync(false, Reasons.ObserveOnly, $"{Fields(drift)} differ from the spec; managementPolicy ObserveOnly writes nothing: this is what Full would change"), history);
         }
 
         if (change.HasWrite || change.Resizes.Count > 0 || (pending.Count > 0 && RestartsFor(f, live)))
@@ -229,21 +232,11 @@ internal static class ConfigPlanner
             return null;
         }
 
-        var remaining = last + every - f.Now;
-        return remaining <= TimeSpan.Zero ? TimeSpan.Zero : remaining - TimeSpan.FromTicks((long)(remaining.Ticks * 0.1 * f.Jitter));
+        return RefreshBudget.Jitter(last + every - f.Now, f.Jitter);
     }
 
-    public static TimeSpan Every(int containers, ContainerControllerSettings s)
-    {
-        var interval = s.ConfigRefreshInterval;
-        if (interval <= TimeSpan.Zero || s.ConfigRefreshBudgetPerMinute <= 0)
-        {
-            return interval;
-        }
-
-        var spread = TimeSpan.FromMinutes(containers / (double)s.ConfigRefreshBudgetPerMinute);
-        return spread > interval ? spread : interval;
-    }
+    public static TimeSpan Every(int containers, ContainerControllerSettings s) =>
+        RefreshBudget.Every(s.ConfigRefreshInterval, s.ConfigRefreshBudgetPerMinute, containers);
 
     /// <summary>The snapshot's config-derived fields (memory, root disk, name, tags): a change there may be drift.</summary>
     public static string? SnapshotSignature(ContainerFacts f) =>
@@ -324,7 +317,7 @@ internal static class ConfigPlanner
     private static string RestartMessage(ContainerFacts f, IReadOnlyList<string> pending) =>
         pending.Count == 0
             ? $"no configuration change of CT {f.Vmid} waits for a restart"
-            : $"{string.Join(", ", pending)} of CT {f.Vmid} take effect at its next start"
+            : $"{string.Join(", ", pending)} of CT {f.Vmid} {(pending.Count == 1 ? "waits" : "wait")} for its next start"
               + (f.Spec.RestartPolicy == RestartPolicy.IfRequired ? "; restartPolicy IfRequired restarts it" : "; restart it, or set restartPolicy: IfRequired");
 
     private static string Fields(IReadOnlyList<DriftEntry> drift) =>

@@ -145,6 +145,7 @@ internal sealed class LifecycleActions(
         }
 
         work.Status.Vmid = allocated;
+        work.Status.Provider ??= f.Spec.ProviderRef.Name;
         return f with { Entry = snapshot?.Find(allocated), Error = null, FailedStep = null, Config = null };
     }
 

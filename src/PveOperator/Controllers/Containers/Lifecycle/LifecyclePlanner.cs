@@ -21,6 +21,12 @@ internal static partial class LifecyclePlanner
                 + $"Set it back to {recorded}, or create another LxcContainer for CT {wanted}";
         }
 
+        if (f.Container.Status?.Provider is { } provider && provider != spec.ProviderRef.Name)
+        {
+            return $"spec.providerRef was changed from {provider} to {spec.ProviderRef.Name}, but providerRef cannot change: CT {f.Vmid} lives in {provider}. "
+                + $"Set it back to {provider}, or create another LxcContainer for the container in {spec.ProviderRef.Name}";
+        }
+
         if (spec.Vmid is null && spec.Create is null)
         {
             return "spec.vmid is required unless spec.create is set: name the existing container to manage, or say how to create one";
