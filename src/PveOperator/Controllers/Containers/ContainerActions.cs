@@ -148,42 +148,14 @@ internal sealed partial class ContainerActions(
         var vmid = f.KnownVmid;
         var verb = act.Type == OperationType.Start ? Reasons.Starting : Reasons.Stopping;
         var operation = new OperationStatus { Type = act.Type, StartedAt = work.Now.UtcDateTime, Generation = f.Generation };
-        Upid upid;
-        try
-        {
-            work.Status.Operation = operation;
-            if (OperationRecording.BeforeRequest(act.Type))
-            {
-                // Should the operator stop before PVE answers, the next one knows an operation may be under way and
-                // observes before acting again.
-                work.Progressing(verb, $"{verb.ToLowerInvariant()} CT {vmid} on {act.Node}");
-                await WriteStatusAsync(work, statusWriter, cancellationToken);
-            }
-
-            if (act.Type == OperationType.Start)
-            {
-                upid = await connection.Client.StartContainerAsync(act.Node, vmid, cancellationToken);
-            }
-            else
-            {
-                var shutdown = f.Spec.Shutdown;
-                upid = await connection.Client.ShutdownContainerAsync(act.Node, vmid, shutdown?.TimeoutSeconds ?? 60, shutdown?.ForceStop ?? true, cancellationToken);
-            }
-        }
-        catch
-        {
-            work.Status.Operation = null;
-            connection.ActionSlots.Release(key);
-            throw;
-        }
-
-        operation.Upid = upid.Raw;
-        work.Progressing(verb, $"{verb.ToLowerInvariant()} CT {vmid} on {act.Node} (task {upid.Raw})");
-        // The UPID must reach the API server before anything else can happen, so a restart resumes instead of re-sending.
-        await WriteStatusAsync(work, statusWriter, cancellationToken);
+        var shutdown = f.Spec.Shutdown;
+        var sent = await OperationSender.SendAsync(f, work, statusWriter, operation, verb, $"{verb.ToLowerInvariant()} CT {vmid} on {act.Node}",
+            () => act.Type == OperationType.Start
+                ? connection.Client.StartContainerAsync(act.Node, vmid, cancellationToken)
+                : connection.Client.ShutdownContainerAsync(act.Node, vmid, shutdown?.TimeoutSeconds ?? 60, shutdown?.ForceStop ?? true, cancellationToken),
+            () => connection.ActionSlots.Release(key), cancellationToken);
         await events.NormalAsync(work.Container, verb, $"{ContainerPlanner.Verb(act.Type)} of CT {vmid} on {act.Node} sent", cancellationToken);
-        // The task observed earlier in this reconcile was the previous operation's, not this one's.
-        return f with { JustSent = true, Task = null, Settled = null, History = f.History.ActionSent() };
+        return sent;
     }
 
     /// <summary>Writes the status if it changed; later writes of the same reconcile compare against what was written.</summary>

@@ -98,30 +98,16 @@ internal sealed class ConfigActions(IStatusWriter<V1Alpha1LxcContainer> statusWr
         {
             Type = send.Type, StartedAt = work.Now.UtcDateTime, Generation = f.Generation, Node = send.Node, Disk = send.Resize?.Disk, Target = send.Target,
         };
-        Upid upid;
-        try
-        {
-            // Recorded before the request: a restarted operator resumes the task instead of sending a second migration.
-            work.Status.Operation = operation;
-            work.Progressing(reason, message);
-            await ContainerActions.WriteStatusAsync(work, statusWriter, cancellationToken);
-            upid = await request();
-        }
-        catch
-        {
-            work.Status.Operation = null;
-            if (usesSlot)
+        // Recorded before the request (OperationRecording): a restarted operator resumes the task instead of sending a second migration.
+        var sent = await OperationSender.SendAsync(f, work, statusWriter, operation, reason, message, request,
+            () =>
             {
-                connection.ActionSlots.Release(key);
-            }
-
-            throw;
-        }
-
-        operation.Upid = upid.Raw;
-        work.Progressing(reason, $"{message} (task {upid.Raw})");
-        await ContainerActions.WriteStatusAsync(work, statusWriter, cancellationToken);
+                if (usesSlot)
+                {
+                    connection.ActionSlots.Release(key);
+                }
+            }, cancellationToken);
         await events.NormalAsync(work.Container, reason, message, cancellationToken);
-        return f with { JustSent = true, Task = null, Settled = null, History = f.History.ActionSent() };
+        return sent;
     }
 }

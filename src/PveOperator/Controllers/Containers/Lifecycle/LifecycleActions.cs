@@ -204,7 +204,7 @@ internal sealed class LifecycleActions(
             SshPublicKeys = spec.SshPublicKeys is { Count: > 0 } keys ? string.Join('\n', keys) : null,
             Config = CreateConfig.For(f.Spec, f.Mark),
         };
-        return await SendAsync(f, work, connection, connection.StorageSlots, OperationType.Create, create.Node, create.Storage, Reasons.Creating,
+        return await SendAsync(f, work, connection.StorageSlots, OperationType.Create, create.Node, create.Storage, Reasons.Creating,
             $"creating CT {vmid} on {create.Node} from {spec.Template}",
             () => connection.Client.CreateContainerAsync(create.Node, request, cancellationToken), cancellationToken);
     }
@@ -229,7 +229,7 @@ internal sealed class LifecycleActions(
             Storage = spec.Clone.Full == false ? null : spec.Storage,
             Target = clone.Node == clone.SourceNode ? null : clone.Node,
         };
-        return await SendAsync(f, work, connection, connection.CloneSourceSlots, OperationType.Clone, clone.Node, clone.Storage, Reasons.Cloning,
+        return await SendAsync(f, work, connection.CloneSourceSlots, OperationType.Clone, clone.Node, clone.Storage, Reasons.Cloning,
             $"cloning CT {clone.SourceVmid} to CT {vmid} on {clone.Node}",
             () => connection.Client.CloneContainerAsync(clone.SourceNode, clone.SourceVmid, request, cancellationToken), cancellationToken);
     }
@@ -243,7 +243,7 @@ internal sealed class LifecycleActions(
         }
 
         var vmid = f.KnownVmid;
-        return await SendAsync(f, work, connection, connection.StorageSlots, OperationType.Destroy, destroy.Node, destroy.Storage, Reasons.Destroying,
+        return await SendAsync(f, work, connection.StorageSlots, OperationType.Destroy, destroy.Node, destroy.Storage, Reasons.Destroying,
             $"destroying CT {vmid} on {destroy.Node} with its disks",
             () => connection.Client.DestroyContainerAsync(destroy.Node, vmid, purge: true, destroyUnreferencedDisks: true, cancellationToken: cancellationToken),
             cancellationToken);
@@ -254,36 +254,18 @@ internal sealed class LifecycleActions(
     /// sends it, and records the UPID.
     /// </summary>
     private async Task<ContainerFacts> SendAsync(
-        ContainerFacts f, ContainerReconcile work, ProviderConnection connection, NodeActionSlots slots, OperationType type, string node, string storage,
+        ContainerFacts f, ContainerReconcile work, NodeActionSlots slots, OperationType type, string node, string storage,
         string reason, string message, Func<Task<Upid>> send, CancellationToken cancellationToken)
     {
         var key = EntityKey.Of(work.Container);
         var operation = new OperationStatus { Type = type, StartedAt = work.Now.UtcDateTime, Generation = f.Generation, Node = node, Storage = storage };
-        Upid upid;
-        try
+        if (type is OperationType.Create or OperationType.Clone)
         {
-            work.Status.Operation = operation;
             // Kept to tell a later change of spec.create on servers without CEL (the CRD makes it immutable elsewhere).
-            if (type is OperationType.Create or OperationType.Clone)
-            {
-                work.Status.CreatedWith = StatusCopy.Of(f.Spec.Create);
-            }
-            work.Progressing(reason, message);
-            await ContainerActions.WriteStatusAsync(work, statusWriter, cancellationToken);
-            upid = await send();
-        }
-        catch
-        {
-            work.Status.Operation = null;
-            slots.Release(key);
-            throw;
+            work.Status.CreatedWith = StatusCopy.Of(f.Spec.Create);
         }
 
-        operation.Upid = upid.Raw;
-        work.Progressing(reason, $"{message} (task {upid.Raw})");
-        await ContainerActions.WriteStatusAsync(work, statusWriter, cancellationToken);
-        // The task observed earlier in this reconcile was the previous operation's, not this one's.
-        return f with { JustSent = true, Task = null, Settled = null, History = f.History.ActionSent() };
+        return await OperationSender.SendAsync(f, work, statusWriter, operation, reason, message, send, () => slots.Release(key), cancellationToken);
     }
 
     /// <summary>The resource's name as the container's hostname, cut to PVE's dns-name form.</summary>
