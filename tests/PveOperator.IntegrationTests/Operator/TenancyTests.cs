@@ -63,7 +63,9 @@ public sealed class TenancyTests(ControlPlaneFixture controlPlane, ITestOutputHe
         Assert.DoesNotContain("pve1", status, StringComparison.Ordinal);
         Assert.DoesNotContain(PveSimulatorServer.DefaultTokenId, status, StringComparison.Ordinal);
         Assert.DoesNotContain("8.", ConditionList.Find(refused.Status.Conditions, ConditionTypes.Ready)!.Message, StringComparison.Ordinal);
-        Assert.Contains(await harness.EventsForAsync(name), e => e.Reason == Reasons.ProviderNotAllowed && e.Type == "Warning");
+        // The Warning follows the status write that showed the refusal: wait for it rather than race it.
+        await Eventually.ValueAsync(async () => (await harness.EventsForAsync(name)).FirstOrDefault(e => e.Reason == Reasons.ProviderNotAllowed && e.Type == "Warning"),
+            $"a Warning {Reasons.ProviderNotAllowed} for {name}");
 
         // Labelling the namespace re-evaluates its containers at once.
         await LabelNamespaceAsync("pve-operator.io/tenant", "lab");
