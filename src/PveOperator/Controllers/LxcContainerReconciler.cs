@@ -151,6 +151,9 @@ internal sealed partial class LxcContainerReconciler(
                         : events.NormalAsync(container, note.Reason, note.Message, cancellationToken));
                 }
 
+                // Why a finalizer was released is the one question a vanished resource leaves: say it in the log too.
+                LogFinished(EntityKey.Of(container), finish.Event?.Reason ?? "(no event)", finish.Event?.Message ?? "nothing left to do in PVE");
+
                 Forget(connection, container);
                 return ReconcileResult.Done;
             case ContainerStep.Report report:
@@ -256,4 +259,7 @@ internal sealed partial class LxcContainerReconciler(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Key}: PVE request failed: {Detail}")]
     private partial void LogPveError(string key, string detail);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Key}: finished with it ({Reason}): {Detail}")]
+    private partial void LogFinished(string key, string reason, string detail);
 }

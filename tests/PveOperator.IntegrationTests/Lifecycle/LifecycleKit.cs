@@ -105,10 +105,11 @@ internal static class LifecycleKit
     /// <summary>Waits until an event of this type and reason about the resource exists; returns it.</summary>
     public static async Task<Corev1Event> WaitForEventAsync(OperatorHarness harness, string name, string type, string reason, TimeSpan? timeout = null)
     {
-        IReadOnlyList<Corev1Event> found = [];
-        await Eventually.TrueAsync(async () => (found = await EventsAsync(harness, name, type, reason)).Count > 0,
-            () => $"a {type} event {reason} about {name}", timeout ?? TimeSpan.FromSeconds(30));
-        return found[0];
+        IReadOnlyList<Corev1Event> all = [];
+        await Eventually.TrueAsync(async () => (all = await harness.EventsForAsync(name)).Any(e => e.Type == type && e.Reason == reason),
+            () => $"a {type} event {reason} about {name} (events seen: {(all.Count == 0 ? "none" : string.Join("; ", all.Select(e => $"{e.Type} {e.Reason}: {e.Message}")))})",
+            timeout ?? TimeSpan.FromSeconds(30));
+        return all.First(e => e.Type == type && e.Reason == reason);
     }
 
     /// <summary>Waits until the resource is gone from the API server (its finalizer released).</summary>
