@@ -7,8 +7,8 @@
 # until all are Synced again, against the simulator's per-node request slots.
 #
 #   bash bench/run.sh --quick   N=100 for all three, short windows, about 7 minutes (CI runs this from hack/test.sh)
-#   bash bench/run.sh --full    power N=100, 1000, 3000 on the NativeAOT publish, minutes of steady state, lifecycle
-#                               N=1000, config N=100; writes docs/benchmarks.md (about 60 min)
+#   bash bench/run.sh --full    power N=100, 1000, 3000 and 10,000 (10 providers; again in a 128 MiB cgroup) on the NativeAOT publish, minutes of steady state, lifecycle
+#                               N=1000, config N=100; writes docs/benchmarks.md (about 90 min)
 #   bash bench/run.sh --quick --only config   one scenario (power, lifecycle or config), report in .run/bench/
 #
 # Extra arguments go to the bench program (e.g. --sizes 100,1000, --spec minimal, --config-reconciles default,8 or

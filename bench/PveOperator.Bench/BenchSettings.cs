@@ -35,9 +35,21 @@ internal sealed record BenchSettings
 
     public TimeSpan WindowFor(int size) => size == LongWindowSize ? LongSteadyWindow : SteadyWindow;
 
-    /// <summary>ceil(N / (nodes × parallel tasks)) × task duration: no client can start N containers faster.</summary>
+    /// <summary>ceil(N / (providers × nodes × parallel tasks)) × task duration: no client can start N containers faster.</summary>
     public TimeSpan PhysicalLimit(int size) =>
-        TaskDuration * Math.Ceiling(size / (double)(Nodes * ParallelTasksPerNode));
+        TaskDuration * Math.Ceiling(size / (double)(ProvidersAt(size) * Nodes * ParallelTasksPerNode));
+
+    /// <summary>--providers: every size over this many ProxmoxProviders (one simulated cluster each).</summary>
+    public int? ProvidersOverride { get; init; }
+
+    /// <summary>How many providers the N containers are spread over: 10 from N=10,000 on (issue 13), else one.</summary>
+    public int ProvidersAt(int size) => ProvidersOverride ?? (size >= 10_000 ? 10 : 1);
+
+    /// <summary>Sizes that also converge once more with the operator inside a memory cgroup of <see cref="MemoryLimitMiB"/>.</summary>
+    public IReadOnlySet<int> MemoryLimitSizes { get; init; } = new HashSet<int>();
+
+    /// <summary>The memory limit most operator charts set (and ours: charts/pve-operator values.yaml).</summary>
+    public int MemoryLimitMiB { get; init; } = 128;
 
     /// <summary>
     /// Every container of the power scenario declares a full configuration (<see cref="Bench.FullSpec"/>) that matches
@@ -72,7 +84,8 @@ internal sealed record BenchSettings
     public static BenchSettings Full() => new()
     {
         Mode = "full",
-        Sizes = [100, 1000, 3000],
+        Sizes = [100, 1000, 3000, 10_000],
         FailoverSizes = new HashSet<int> { 1000 },
+        MemoryLimitSizes = new HashSet<int> { 10_000 },
     };
 }

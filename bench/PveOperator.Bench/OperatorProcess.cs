@@ -27,30 +27,28 @@ internal sealed class OperatorProcess : IAsyncDisposable
     public Stopwatch SinceStart { get; }
     public bool HasExited => process.HasExited;
 
-    public static OperatorProcess Start(string dll, string kubeconfig, string logPath, IReadOnlyList<string> extraArgs)
+    /// <summary>The exit code once it exited (137 for a SIGKILL such as the OOM killer's), else null.</summary>
+    public int? ExitCode => process.HasExited ? process.ExitCode : null;
+
+    /// <param name="cgroup">A memory cgroup to start it in (a pod's memory limit), or none.</param>
+    public static OperatorProcess Start(string dll, string kubeconfig, string logPath, IReadOnlyList<string> extraArgs, MemoryCgroup? cgroup = null)
     {
         var metricsPort = FreePort();
         var probePort = FreePort();
         // A .dll runs on the shared runtime (dotnet PveOperator.dll); anything else is a native executable (a NativeAOT publish).
         var managed = dll.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
-        var start = new ProcessStartInfo(managed ? "dotnet" : dll)
+        List<string> arguments = managed ? [dll] : [];
+        arguments.AddRange(["--kubeconfig", kubeconfig,
+            "--metrics-bind-address", $"127.0.0.1:{metricsPort}", "--health-probe-bind-address", $"127.0.0.1:{probePort}"]);
+        arguments.AddRange(extraArgs);
+        var (file, finalArguments) = cgroup is null ? (managed ? "dotnet" : dll, arguments) : cgroup.Wrap(managed ? "dotnet" : dll, arguments);
+        var start = new ProcessStartInfo(file)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        if (managed)
-        {
-            start.ArgumentList.Add(dll);
-        }
-
-        foreach (var arg in (string[])["--kubeconfig", kubeconfig,
-                     "--metrics-bind-address", $"127.0.0.1:{metricsPort}", "--health-probe-bind-address", $"127.0.0.1:{probePort}"])
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        foreach (var arg in extraArgs)
+        foreach (var arg in finalArguments)
         {
             start.ArgumentList.Add(arg);
         }

@@ -7,16 +7,22 @@ internal static class Program
     private const string Usage = """
         Usage: dotnet PveOperator.Bench.dll [--quick | --full] [--only power|lifecycle|config] [--sizes 100,1000] [--lifecycle-sizes 100]
                                           [--config-sizes 100] [--config-reconciles default,8] [--spec full|minimal]
+                                          [--providers P] [--memory-limit-sizes LIST]
                                           [--output FILE] [--repo DIR] [--operator DLL]
 
           --quick          N=100, short windows (a few minutes; what CI runs)
-          --full           N=100, 1000 and 3000, minutes of steady state, a leader failover at N=1000
+          --full           N=100, 1000, 3000 and 10,000 (over 10 providers), minutes of steady state, a leader failover
+                           at N=1000, and N=10,000 again inside a 128 MiB memory cgroup
           --only SCENARIO  run one scenario: power (convergence, steady state, reaction, footprint), lifecycle
                            (create N from a template and destroy them again) or config (a memory change on N containers
                            until all are Synced); default: all three
           --spec KIND      the power scenario's LxcContainers: full (default: hostname, resources, rootfs, network, tags,
                            description, onBoot, features, all matching PVE) or minimal (providerRef, vmid, powerState)
           --sizes LIST     override the power scenario's sizes
+          --providers P    spread every power size over P ProxmoxProviders, one simulated cluster each (default: 10
+                           from N=10,000 on, else 1)
+          --memory-limit-sizes LIST  power sizes that converge once more inside a 128 MiB memory cgroup (full: 10000;
+                           "none" for none)
           --lifecycle-sizes LIST  override the lifecycle scenario's sizes (quick: 100, full: 1000)
           --lifecycle-allocations LIST  the operator's --max-allocations-per-storage per lifecycle run, "default" for
                            its default (default: default,ceil(nodes × parallel tasks / storages))
@@ -37,6 +43,8 @@ internal static class Program
         IReadOnlyList<int?>? allocations = null, configReconciles = null;
         IReadOnlyList<int>? configSizes = null;
         bool? fullSpec = null;
+        int? providers = null;
+        IReadOnlyList<int>? memoryLimitSizes = null;
         string? only = null;
         string? output = null, repo = null, operatorDll = null;
         try
@@ -49,6 +57,18 @@ internal static class Program
                     case "--quick": settings = BenchSettings.Quick(); break;
                     case "--full": settings = BenchSettings.Full(); break;
                     case "--sizes": sizes = [.. Value().Split(',').Select(int.Parse)]; break;
+                    case "--providers":
+                        providers = int.Parse(Value(), System.Globalization.CultureInfo.InvariantCulture);
+                        if (providers < 1)
+                        {
+                            throw new ArgumentException("--providers takes a number from 1");
+                        }
+
+                        break;
+                    case "--memory-limit-sizes":
+                        var limited = Value();
+                        memoryLimitSizes = limited == "none" ? [] : [.. limited.Split(',').Select(int.Parse)];
+                        break;
                     case "--lifecycle-sizes": lifecycleSizes = [.. Value().Split(',').Select(int.Parse)]; break;
                     case "--lifecycle-allocations":
                         allocations = [.. Value().Split(',').Select(v => v == "default" ? (int?)null : int.Parse(v, System.Globalization.CultureInfo.InvariantCulture))];
@@ -90,6 +110,16 @@ internal static class Program
         if (sizes is not null)
         {
             settings = settings with { Sizes = sizes };
+        }
+
+        if (providers is { } p)
+        {
+            settings = settings with { ProvidersOverride = p };
+        }
+
+        if (memoryLimitSizes is not null)
+        {
+            settings = settings with { MemoryLimitSizes = memoryLimitSizes.ToHashSet() };
         }
 
         if (lifecycleSizes is not null)

@@ -37,22 +37,29 @@ internal sealed class Report(
 
     private static SizeResult? At(IReadOnlyList<SizeResult> all, int size) => all.FirstOrDefault(r => r.Size == size) ?? all.LastOrDefault();
 
+    /// <summary>Each provider's sync: /cluster/status and /cluster/resources once per sync interval.</summary>
+    private double SyncRequestsPerProviderPerMinute => 2 * 60 / settings.SyncInterval.TotalSeconds;
+
+    private static double GetsPerMinute(SizeResult r, string resource) =>
+        r.SteadyKubernetes.GetValueOrDefault($"GET {resource}") / r.SteadyWindow.TotalMinutes;
+
     private IReadOnlyList<Row> Rows() =>
     [
+        new("ProxmoxProviders (simulated clusters of 3 nodes)", r => r.Providers.ToString(CultureInfo.InvariantCulture)),
         new("Create N LxcContainers (s, API server)", r => $"{F(r.CreateTime.TotalSeconds)} ({F(r.Size / r.CreateTime.TotalSeconds, 0)}/s)"),
         new("Process start → first reconcile (ms)", r => F(r.FirstReconcile.TotalMilliseconds, 0), "≤ 2000",
             all => all.All(r => r.FirstReconcile <= TimeSpan.FromSeconds(2))),
         new("Process start → first LxcContainer reconcile (ms)", r => F(r.FirstContainerReconcile.TotalMilliseconds, 0)),
         new("Cold convergence: all Ready (s)", r => F(r.Convergence.TotalSeconds)),
-        new("Physical limit ceil(N/(nodes×parallel))×task (s)", r => F(r.PhysicalLimit.TotalSeconds)),
+        new("Physical limit ceil(N/(providers×nodes×parallel))×task (s)", r => F(r.PhysicalLimit.TotalSeconds)),
         new("Convergence ÷ physical limit", r => F(r.Convergence / r.PhysicalLimit, 2), "≤ 1.10",
             all => all.All(r => r.Convergence / r.PhysicalLimit <= 1.10)),
         new("Lock-timeout task failures (other failed tasks)", r => $"{r.LockTimeoutFailures} ({r.FailedTasks - r.LockTimeoutFailures})", "0",
             all => all.All(r => r.FailedTasks == 0)),
         new("PVE requests while converging (per container)", r => $"{r.ConvergenceRequests} ({F(r.ConvergenceRequests / (double)r.Size)})"),
         new("Status writes while converging (per container)", r => $"{r.ConvergenceStatusWrites} ({F(r.ConvergenceStatusWrites / r.Size)})"),
-        new("Steady: PVE requests/min", r => F(r.SteadyPerMinute), "constant in N",
-            all => all.Count < 2 ? null : all.Max(r => r.SteadyPerMinute - r.SteadyPerContainerPerMinute) <= 1.25 * all.Min(r => r.SteadyPerMinute - r.SteadyPerContainerPerMinute) + 1),
+        new("Steady: PVE requests/min", r => F(r.SteadyPerMinute), $"{F(SyncRequestsPerProviderPerMinute, 0)} × providers",
+            all => all.All(r => r.SteadyPerMinute - r.SteadyPerContainerPerMinute <= 1.1 * SyncRequestsPerProviderPerMinute * r.Providers + 0.5)),
         new("Steady: per-container PVE requests/min", r => F(r.SteadyPerContainerPerMinute), "0 + refresh budgets"),
         new(settings.FullSpec ? "Long run: PVE requests/min with the IP- and config-refresh budgets (computed)" : "Long run: PVE requests/min with the IP-refresh budget (computed)",
             r => F(LongRun(r))),
@@ -67,13 +74,22 @@ internal sealed class Report(
             all => settings.FullSpec ? all.All(r => r.SteadySynced == r.Size) : null),
         new("Steady: ProxmoxProvider status writes/min", r => F(r.SteadyProviderStatusWrites / r.SteadyWindow.TotalMinutes)),
         new("Steady: Kubernetes API requests/min (all verbs but WATCH)", r => F(r.SteadyKubernetesRequestsPerMinute)),
+        new("Steady: GETs of LxcContainers / Secrets per min", r => $"{F(GetsPerMinute(r, "lxccontainers"))} / {F(GetsPerMinute(r, "secrets"))}",
+            "0 / 0 (cache reads)", all => all.All(r => GetsPerMinute(r, "lxccontainers") == 0 && GetsPerMinute(r, "secrets") == 0)),
         new("Reaction p50 (ms)", r => F(r.Percentile(50)), "< 50", all => all.All(r => r.Percentile(50) < 50)),
         new("Reaction p99 (ms)", r => F(r.Percentile(99)), "< 250", all => all.All(r => r.Percentile(99) < 250)),
         new("Reaction max (ms) / flips / timeouts", r => $"{F(r.ReactionMs.Count == 0 ? double.NaN : r.ReactionMs.Max())} / {r.ReactionMs.Count} / {r.ReactionTimeouts}"),
-        new("Idle RSS (MiB)", r => F(r.IdleRssBytes / MiB, 0), "< 100 at N=1000",
-            all => At(all, 1000) is { } r ? r.IdleRssBytes / MiB < 100 : null),
+        new("Idle RSS (MiB)", r => F(r.IdleRssBytes / MiB, 0), "< 100 at N=1000 and 10,000",
+            all => all.Where(r => r.Size is 1000 or 10_000).Select(r => (bool?)(r.IdleRssBytes / MiB < 100)).DefaultIfEmpty(null).Aggregate((a, b) => a & b)),
         new("Idle RSS: anonymous / file / shmem (MiB)", r => $"{F(r.IdleRssParts.Anon / MiB, 0)} / {F(r.IdleRssParts.File / MiB, 0)} / {F(r.IdleRssParts.Shmem / MiB, 0)}"),
         new("Peak RSS (MiB)", r => F(r.PeakRssBytes / MiB, 0), "< 128 (limit)", all => all.All(r => r.PeakRssBytes / MiB < 128)),
+        new("In a memory cgroup: limit (MiB) / all Ready (s) / ÷ physical limit", r => r.MemoryLimited is not { } m ? "–"
+            : m.Skipped is not null ? "not run" : $"{m.LimitMiB} / {(m.Convergence is { } c ? F(c.TotalSeconds) : "not converged")} / {(m.Convergence is { } d ? F(d / r.PhysicalLimit, 2) : "–")}",
+            "≤ 1.10", all => all.Any(r => r.MemoryLimited is { Skipped: null }) ? all.Where(r => r.MemoryLimited is { Skipped: null })
+                .All(r => r.MemoryLimited!.Convergence is { } c && c / r.PhysicalLimit <= 1.10) : null),
+        new("In a memory cgroup: peak RSS / cgroup peak (MiB), limit hits, OOM kills", r => r.MemoryLimited is not { Skipped: null } m ? "–"
+            : $"{F(m.PeakRssBytes / MiB, 0)} / {F(m.CgroupPeakBytes / MiB, 0)}, {m.LimitHits}, {m.OomKills}{(m.ExitCode is { } code ? $" (exit {code})" : "")}",
+            "0 OOM kills", all => all.Any(r => r.MemoryLimited is { Skipped: null }) ? all.Where(r => r.MemoryLimited is { Skipped: null }).All(r => r.MemoryLimited!.OomKills <= 0 && r.MemoryLimited.ExitCode is null or 0) : null),
         new("Idle CPU (% of one core)", r => F(r.IdleCpuPercent, 2)),
         new("CPU time to converge (s)", r => F(r.ConvergenceCpu.TotalSeconds)),
         new("Leader killed → new leader reconciling (s)", r => r.Failover is { } f ? F(f.TotalSeconds) : "–", "≤ 20",
@@ -360,7 +376,8 @@ internal sealed class Report(
             text.AppendLine();
             text.AppendLine("## Settings");
             text.AppendLine();
-            text.AppendLine($"- Sizes: {string.Join(", ", s.Sizes)} LxcContainers, all stopped in PVE and desired `Running`, vmids from 1000, spread round-robin over {s.Nodes} nodes, no `spec.node` (located through /cluster/resources).");
+            text.AppendLine($"- Sizes: {string.Join(", ", s.Sizes)} LxcContainers, all stopped in PVE and desired `Running`, vmids from 1000, spread round-robin over {s.Nodes} nodes, no `spec.node` (located through /cluster/resources). " +
+                $"Providers: {string.Join(", ", s.Sizes.Select(n => $"{s.ProvidersAt(n)} at N={n}"))}; with more than one, container i belongs to provider i mod P, each provider a simulated cluster of its own (its own HTTPS server in the bench process, its own token and Secret).");
             text.AppendLine(s.FullSpec
                 ? "- Spec (`--spec full`, the default): every LxcContainer declares hostname, resources (cores, cpuUnits, memory, swap), rootfs size, network (eth0: bridge, DHCP, firewall, hwaddr), " +
                   "tags, description, onBoot and features (nesting), all matching what its container has in the simulator, so a converged container is Synced=True and steady state includes keeping it so."
@@ -371,7 +388,7 @@ internal sealed class Report(
                 $"ProxmoxProvider `syncInterval: {s.SyncInterval.TotalSeconds:F0}s`, certificate pinned by fingerprint.");
             text.AppendLine($"- Kubernetes: kube-apiserver 1.20.2 + etcd 3.4 from `hack/control-plane.sh`, a fresh one per size; containers created {s.CreateParallelism} requests at a time.");
             text.AppendLine($"- Cold convergence: from starting the operator process (all N objects already exist) to the last container `Ready=True` with `status.running` as desired, seen through a watch. " +
-                "Physical limit: ceil(N / (nodes × parallel tasks)) × task duration.");
+                "Physical limit: ceil(N / (providers × nodes × parallel tasks)) × task duration.");
             text.AppendLine($"- Steady state: after convergence and {s.Settle.TotalSeconds:F0} s of settling, a window of {s.SteadyWindow.TotalSeconds:F0} s " +
                 (s.Sizes.Contains(s.LongWindowSize) && s.LongSteadyWindow != s.SteadyWindow ? $"({s.LongSteadyWindow.TotalSeconds:F0} s at N={s.LongWindowSize}) " : "") +
                 "with nothing changing. PVE requests are the simulator's per-endpoint counters; status writes are the API server's own `apiserver_request_total{verb=\"PATCH\",subresource=\"status\"}`. " +
@@ -380,6 +397,13 @@ internal sealed class Report(
                 "time from sending the PATCH to the simulator receiving the start/shutdown POST (an in-process event).");
             text.AppendLine("- Footprint: VmRSS from /proc/PID/status (sampled every 250 ms; idle = end of the steady window), CPU = utime + stime from /proc/PID/stat; " +
                 "first reconcile = first non-zero `controller_runtime_reconcile_total` on the operator's metrics endpoint, polled every 5 ms.");
+            if (s.MemoryLimitSizes.Count > 0)
+            {
+                text.AppendLine($"- Memory cgroup (N={string.Join(", ", s.MemoryLimitSizes)}): after the measurements above, every container is stopped in the simulator and every status cleared, and the operator " +
+                    $"converges again from a cold start inside a memory cgroup limited to {s.MemoryLimitMiB} MiB with no swap (v1 `memory.limit_in_bytes` or v2 `memory.max`, as a pod's limit); " +
+                    "the cgroup's own peak is `memory.max_usage_in_bytes` (v2 `memory.peak`), limit hits `memory.failcnt` (v2 `memory.events` max), OOM kills from `memory.oom_control` (v2 `memory.events`).");
+            }
+
             if (s.FailoverSizes.Count > 0)
             {
                 text.AppendLine($"- Failover (N={string.Join(", ", s.FailoverSizes)}): two replicas with `--leader-elect` (lease 15 s, renew 10 s, retry 2 s); the leader is killed with SIGKILL; time until the standby's first reconcile.");

@@ -4,6 +4,9 @@ namespace PveOperator.Bench;
 internal sealed record SizeResult
 {
     public required int Size { get; init; }
+
+    /// <summary>ProxmoxProviders (simulated clusters) the containers are spread over.</summary>
+    public int Providers { get; init; } = 1;
     public TimeSpan CreateTime { get; set; }
 
     // Start-up and cold convergence.
@@ -47,6 +50,9 @@ internal sealed record SizeResult
     public TimeSpan? Failover { get; set; }
     public double? FailoverStatusWrites { get; set; }
     public long? FailoverRequests { get; set; }
+
+    // The cold convergence again inside a memory cgroup (when measured at this size).
+    public MemoryLimitedResult? MemoryLimited { get; set; }
 
     public int MaxInFlightOverall => Math.Max(ConvergenceMaxInFlightPerNode, SteadyMaxInFlightPerNode);
 

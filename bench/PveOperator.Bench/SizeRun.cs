@@ -18,7 +18,7 @@ internal sealed class SizeRun(BenchSettings settings, string repo, string operat
     private const int FirstVmid = 1000;
 
     private readonly Stopwatch clock = Stopwatch.StartNew();
-    private readonly SizeResult result = new() { Size = size };
+    private readonly SizeResult result = new() { Size = size, Providers = settings.ProvidersAt(size) };
 
     /// <summary>BENCH_OPERATOR_ARGS, e.g. "--log-level Debug", for looking into a run.</summary>
     internal static string[] ExtraOperatorArgs =>
@@ -26,9 +26,16 @@ internal sealed class SizeRun(BenchSettings settings, string repo, string operat
 
     internal static void Say(string text) => Console.WriteLine($"[bench {DateTime.Now:HH:mm:ss}] {text}");
 
-    private static string NodeOf(int index, int nodes) => $"pve{index % nodes + 1}";
-
     private static string NameOf(int vmid) => $"ct-{vmid}";
+
+    private int Providers => settings.ProvidersAt(size);
+
+    /// <summary>Container i belongs to provider i mod P (round-robin, so every provider gets N/P), on that provider's nodes in turn.</summary>
+    private int ProviderOf(int index) => index % Providers;
+
+    private string NodeOf(int index) => $"pve{index / Providers % settings.Nodes + 1}";
+
+    private string ProviderNameOf(int index) => Providers == 1 ? ProviderName : $"{ProviderName}-{ProviderOf(index) + 1}";
 
     public async Task<SizeResult> RunAsync(CancellationToken cancellationToken)
     {
@@ -37,24 +44,59 @@ internal sealed class SizeRun(BenchSettings settings, string repo, string operat
         await controlPlane.ApplyCrdsAsync(cancellationToken);
         var client = controlPlane.Client;
 
-        await using var simulator = await PveSimulatorServer.StartAsync(new SimulatorOptions
+        // One simulated PVE cluster per provider, each its own HTTPS server with its own token.
+        var simulators = new List<PveSimulatorServer>();
+        var admins = new List<HttpClient>();
+        try
         {
-            TaskDuration = settings.TaskDuration,
-            ResourcesRefreshInterval = settings.ResourcesRefresh,
-            DaemonWorkersPerNode = settings.DaemonWorkers,
-            MaxParallelTasksPerNode = settings.ParallelTasksPerNode,
-        }, cancellationToken);
-        SeedSimulator(simulator);
-        using var admin = AdminClient(simulator);
+            for (var p = 0; p < Providers; p++)
+            {
+                var simulator = await PveSimulatorServer.StartAsync(new SimulatorOptions
+                {
+                    TaskDuration = settings.TaskDuration,
+                    ResourcesRefreshInterval = settings.ResourcesRefresh,
+                    DaemonWorkersPerNode = settings.DaemonWorkers,
+                    MaxParallelTasksPerNode = settings.ParallelTasksPerNode,
+                }, cancellationToken);
+                simulators.Add(simulator);
+                admins.Add(AdminClient(simulator));
+            }
+
+            return await RunAsync(controlPlane, client, simulators, admins, cancellationToken);
+        }
+        finally
+        {
+            admins.ForEach(a => a.Dispose());
+            foreach (var simulator in simulators)
+            {
+                await simulator.DisposeAsync();
+            }
+        }
+    }
+
+    private async Task<SizeResult> RunAsync(
+        ControlPlane controlPlane, IKubernetes client, IReadOnlyList<PveSimulatorServer> simulators, IReadOnlyList<HttpClient> admins, CancellationToken cancellationToken)
+    {
+        var pve = new SimulatedClusters(simulators, settings.Nodes);
+        SeedSimulators(simulators);
         if (settings.FullSpec)
         {
-            await FullSpec.WriteUntypedKeysAsync(admin, Enumerable.Range(FirstVmid, size), settings.CreateParallelism, cancellationToken);
+            for (var p = 0; p < Providers; p++)
+            {
+                var provider = p;
+                await FullSpec.WriteUntypedKeysAsync(admins[p], Enumerable.Range(0, size).Where(i => ProviderOf(i) == provider).Select(i => FirstVmid + i),
+                    settings.CreateParallelism, cancellationToken);
+            }
         }
 
-        await CreateProviderAsync(client, simulator, settings.SyncInterval, cancellationToken);
+        for (var p = 0; p < Providers; p++)
+        {
+            await CreateProviderAsync(client, simulators[p], settings.SyncInterval, cancellationToken, ProviderNameOf(p));
+        }
+
         await using var watch = new ContainerWatch(client, Namespace, clock);
 
-        Say($"N={size}: creating {size} LxcContainers ({settings.CreateParallelism} at a time)");
+        Say($"N={size}: creating {size} LxcContainers ({settings.CreateParallelism} at a time) for {Providers} provider(s)");
         var creating = Stopwatch.StartNew();
         await Parallel.ForEachAsync(Enumerable.Range(0, size), new ParallelOptions
         {
@@ -66,7 +108,7 @@ internal sealed class SizeRun(BenchSettings settings, string repo, string operat
         await WaitUntilAsync(() => watch.Count == size, TimeSpan.FromMinutes(2), "the watch to see every container", cancellationToken);
 
         // Cold start: every container exists, stopped in PVE, desired Running; now the operator starts.
-        simulator.Counters.Reset();
+        pve.ResetCounters();
         var apiBefore = await controlPlane.RequestCountsAsync(cancellationToken);
         var operatorStartedAt = clock.Elapsed;
         var logPath = Path.Combine(workDirectory, $"operator-{size}.log");
@@ -89,36 +131,45 @@ internal sealed class SizeRun(BenchSettings settings, string repo, string operat
         result.Convergence = (watch.AllSettledAt ?? clock.Elapsed) - operatorStartedAt;
         result.PhysicalLimit = settings.PhysicalLimit(size);
         result.ConvergenceCpu = op.CpuTime();
-        result.ConvergenceByEndpoint = simulator.Counters.Snapshot();
+        result.ConvergenceByEndpoint = pve.Counts();
         result.ConvergenceRequests = result.ConvergenceByEndpoint.Values.Sum();
-        result.ConvergenceMaxInFlightPerNode = MaxInFlight(simulator);
+        result.ConvergenceMaxInFlightPerNode = pve.MaxInFlightPerNode();
         result.ConvergenceStatusWrites = Delta(apiBefore, await controlPlane.RequestCountsAsync(cancellationToken), "PATCH lxccontainers/status");
-        (result.FailedTasks, result.LockTimeoutFailures) = await FailedTasksAsync(admin, cancellationToken);
+        (result.FailedTasks, result.LockTimeoutFailures) = await FailedTasksAsync(admins, cancellationToken);
         Say($"N={size}: all Ready {result.Convergence.TotalSeconds:F1} s after the operator started " +
             $"({result.Convergence / result.PhysicalLimit:F2}x the physical limit); {result.ConvergenceRequests} PVE requests");
 
         Say($"N={size}: settling for {settings.Settle.TotalSeconds:F0} s");
         await Task.Delay(settings.Settle, cancellationToken);
-        await MeasureSteadyStateAsync(controlPlane, simulator, op, sampler, watch, cancellationToken);
+        await MeasureSteadyStateAsync(controlPlane, pve, op, sampler, watch, cancellationToken);
 
-        await MeasureReactionAsync(client, simulator, watch, cancellationToken);
+        await MeasureReactionAsync(client, simulators, watch, cancellationToken);
         result.PeakRssBytes = sampler.Peak;
 
         if (settings.FailoverSizes.Contains(size))
         {
             await op.StopAsync(TimeSpan.FromSeconds(20));
-            await MeasureFailoverAsync(controlPlane, simulator, cancellationToken);
+            await MeasureFailoverAsync(controlPlane, pve, cancellationToken);
+        }
+
+        if (settings.MemoryLimitSizes.Contains(size))
+        {
+            await op.StopAsync(TimeSpan.FromSeconds(20));
+            await MeasureMemoryLimitedAsync(controlPlane, client, simulators, watch, cancellationToken);
         }
 
         Say($"N={size}: done; tearing down");
         return result;
     }
 
-    private void SeedSimulator(PveSimulatorServer simulator)
+    private void SeedSimulators(IReadOnlyList<PveSimulatorServer> simulators)
     {
-        for (var node = 0; node < settings.Nodes; node++)
+        foreach (var simulator in simulators)
         {
-            simulator.Cluster.AddNode($"pve{node + 1}", "127.0.0.1");
+            for (var node = 0; node < settings.Nodes; node++)
+            {
+                simulator.Cluster.AddNode($"pve{node + 1}", "127.0.0.1");
+            }
         }
 
         for (var index = 0; index < size; index++)
@@ -127,19 +178,19 @@ internal sealed class SizeRun(BenchSettings settings, string repo, string operat
             var container = new SimContainer
             {
                 Vmid = vmid,
-                Node = NodeOf(index, settings.Nodes),
+                Node = NodeOf(index),
                 Name = NameOf(vmid),
                 Running = false,
                 Net = { ["net0"] = FullSpec.Net0(index, settings.FullSpec) },
                 // Documentation-range addresses: data only, nothing ever connects to them.
-                DhcpAddresses = { ["eth0"] = $"198.18.{index / 250}.{index % 250 + 1}/16" },
+                DhcpAddresses = { ["eth0"] = $"198.18.{index / 250 % 250}.{index % 250 + 1}/16" },
             };
             if (settings.FullSpec)
             {
                 FullSpec.Apply(container);
             }
 
-            simulator.Cluster.AddContainer(container);
+            simulators[ProviderOf(index)].Cluster.AddContainer(container);
         }
     }
 
@@ -151,19 +202,29 @@ internal sealed class SizeRun(BenchSettings settings, string repo, string operat
         };
 
     /// <summary>The bench and pve-system namespaces, the token Secret and the ProxmoxProvider "bench" for the simulator.</summary>
-    internal static async Task CreateProviderAsync(IKubernetes client, PveSimulatorServer simulator, TimeSpan syncInterval, CancellationToken cancellationToken)
+    internal static async Task CreateProviderAsync(
+        IKubernetes client, PveSimulatorServer simulator, TimeSpan syncInterval, CancellationToken cancellationToken, string providerName = ProviderName)
     {
         foreach (var name in new[] { Namespace, SystemNamespace })
         {
-            await client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = name } }, cancellationToken: cancellationToken);
+            try
+            {
+                await client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = name } }, cancellationToken: cancellationToken);
+            }
+            catch (k8s.Autorest.HttpOperationException conflict) when (conflict.Response.StatusCode == System.Net.HttpStatusCode.Conflict)
+            {
+                // The second provider of a run: the namespaces exist already.
+            }
         }
+
+        var secretName = providerName == ProviderName ? "pve-token" : $"pve-token-{providerName}";
 
         await client.CoreV1.CreateNamespacedSecretAsync(new V1Secret
         {
             // Only Secrets labelled as PVE credentials may be referenced by a provider.
             Metadata = new V1ObjectMeta
             {
-                Name = "pve-token",
+                Name = secretName,
                 NamespaceProperty = SystemNamespace,
                 Labels = new Dictionary<string, string> { ["pve-operator.io/credentials"] = "true" },
             },
@@ -174,12 +235,12 @@ internal sealed class SizeRun(BenchSettings settings, string repo, string operat
         {
             ["apiVersion"] = $"{Lxc.Group}/{Lxc.Version}",
             ["kind"] = "ProxmoxProvider",
-            ["metadata"] = new JsonObject { ["name"] = ProviderName },
+            ["metadata"] = new JsonObject { ["name"] = providerName },
             ["spec"] = new JsonObject
             {
                 ["url"] = simulator.BaseUrl.ToString().TrimEnd('/'),
                 ["tokenId"] = PveSimulatorServer.DefaultTokenId,
-                ["secretRef"] = new JsonObject { ["namespace"] = SystemNamespace, ["name"] = "pve-token", ["key"] = "secret" },
+                ["secretRef"] = new JsonObject { ["namespace"] = SystemNamespace, ["name"] = secretName, ["key"] = "secret" },
                 ["tls"] = new JsonObject { ["fingerprint"] = simulator.CertificateFingerprint },
                 ["syncInterval"] = $"{(int)syncInterval.TotalSeconds}s",
             },
@@ -192,7 +253,7 @@ internal sealed class SizeRun(BenchSettings settings, string repo, string operat
         var vmid = FirstVmid + index;
         var spec = new JsonObject
         {
-            ["providerRef"] = new JsonObject { ["name"] = ProviderName },
+            ["providerRef"] = new JsonObject { ["name"] = ProviderNameOf(index) },
             ["vmid"] = vmid,
             ["powerState"] = "Running",
         };
@@ -212,11 +273,11 @@ internal sealed class SizeRun(BenchSettings settings, string repo, string operat
     }
 
     private async Task MeasureSteadyStateAsync(
-        ControlPlane controlPlane, PveSimulatorServer simulator, OperatorProcess op, RssSampler sampler, ContainerWatch watch, CancellationToken cancellationToken)
+        ControlPlane controlPlane, SimulatedClusters pve, OperatorProcess op, RssSampler sampler, ContainerWatch watch, CancellationToken cancellationToken)
     {
         var window = settings.WindowFor(size);
         Say($"N={size}: steady state for {window.TotalSeconds:F0} s");
-        simulator.Counters.Reset();
+        pve.ResetCounters();
         var apiBefore = await controlPlane.RequestCountsAsync(cancellationToken);
         var cpuBefore = op.CpuTime();
         var modifiedBefore = watch.Modified;
@@ -226,7 +287,7 @@ internal sealed class SizeRun(BenchSettings settings, string repo, string operat
         var elapsed = started.Elapsed;
         var cpu = op.CpuTime() - cpuBefore;
         var apiAfter = await controlPlane.RequestCountsAsync(cancellationToken);
-        var requests = simulator.Counters.Snapshot();
+        var requests = pve.Counts();
         var minutes = elapsed.TotalMinutes;
 
         result.SteadyWindow = elapsed;
@@ -234,7 +295,7 @@ internal sealed class SizeRun(BenchSettings settings, string repo, string operat
         result.SteadyPerMinute = requests.Values.Sum() / minutes;
         result.SteadyPerContainerPerMinute = requests.Where(r => r.Key.Contains("{vmid}", StringComparison.Ordinal)).Sum(r => r.Value) / minutes;
         result.BaselinePerMinute = size * (60 / settings.SyncInterval.TotalSeconds);
-        result.SteadyMaxInFlightPerNode = MaxInFlight(simulator);
+        result.SteadyMaxInFlightPerNode = pve.MaxInFlightPerNode();
         result.SteadyContainerStatusWrites = Delta(apiBefore, apiAfter, "PATCH lxccontainers/status");
         result.SteadyProviderStatusWrites = Delta(apiBefore, apiAfter, "PATCH proxmoxproviders/status");
         result.SteadyWatchModified = watch.Modified - modifiedBefore;
@@ -254,7 +315,7 @@ internal sealed class SizeRun(BenchSettings settings, string repo, string operat
             $"{result.SteadyContainerStatusWrites} status writes, {result.SteadySynced}/{size} Synced, RSS {result.IdleRssBytes / 1048576.0:F0} MiB, CPU {result.IdleCpuPercent:F2}%");
     }
 
-    private async Task MeasureReactionAsync(IKubernetes client, PveSimulatorServer simulator, ContainerWatch watch, CancellationToken cancellationToken)
+    private async Task MeasureReactionAsync(IKubernetes client, IReadOnlyList<PveSimulatorServer> simulators, ContainerWatch watch, CancellationToken cancellationToken)
     {
         var pipelines = settings.Nodes * settings.FlipPipelinesPerNode;
         var perPipeline = (int)Math.Ceiling(settings.Flips / (double)pipelines);
@@ -269,7 +330,11 @@ internal sealed class SizeRun(BenchSettings settings, string repo, string operat
             }
         }
 
-        simulator.Counters.PowerActionReceived += OnPowerAction;
+        foreach (var simulator in simulators)
+        {
+            simulator.Counters.PowerActionReceived += OnPowerAction;
+        }
+
         var latencies = new ConcurrentBag<double>();
         var timeouts = 0;
         try
@@ -310,7 +375,10 @@ internal sealed class SizeRun(BenchSettings settings, string repo, string operat
         }
         finally
         {
-            simulator.Counters.PowerActionReceived -= OnPowerAction;
+            foreach (var simulator in simulators)
+            {
+                simulator.Counters.PowerActionReceived -= OnPowerAction;
+            }
         }
 
         result.ReactionMs = [.. latencies];
@@ -318,7 +386,7 @@ internal sealed class SizeRun(BenchSettings settings, string repo, string operat
         Say($"N={size}: reaction p50 {result.Percentile(50):F1} ms, p99 {result.Percentile(99):F1} ms, {timeouts} timeouts");
     }
 
-    private async Task MeasureFailoverAsync(ControlPlane controlPlane, PveSimulatorServer simulator, CancellationToken cancellationToken)
+    private async Task MeasureFailoverAsync(ControlPlane controlPlane, SimulatedClusters pve, CancellationToken cancellationToken)
     {
         Say($"N={size}: leader election: two replicas, then the leader is killed");
         var first = OperatorProcess.Start(operatorDll, controlPlane.Kubeconfig, Path.Combine(workDirectory, $"operator-{size}-a.log"), ["--leader-elect"]);
@@ -335,7 +403,7 @@ internal sealed class SizeRun(BenchSettings settings, string repo, string operat
         }
 
         var apiBefore = await controlPlane.RequestCountsAsync(cancellationToken);
-        simulator.Counters.Reset();
+        pve.ResetCounters();
         var killed = Stopwatch.StartNew();
         a.Kill();
         var taken = TimeSpan.Zero;
@@ -359,16 +427,90 @@ internal sealed class SizeRun(BenchSettings settings, string repo, string operat
         // The new leader's start-up round over every container: how many status writes does it cost?
         await Task.Delay(TimeSpan.FromSeconds(20), cancellationToken);
         result.FailoverStatusWrites = Delta(apiBefore, await controlPlane.RequestCountsAsync(cancellationToken), "PATCH lxccontainers/status");
-        result.FailoverRequests = simulator.Counters.Snapshot().Values.Sum();
+        result.FailoverRequests = pve.Counts().Values.Sum();
         Say($"N={size}: new leader reconciling {taken.TotalSeconds:F1} s after the old one was killed; " +
             $"{result.FailoverStatusWrites} status writes and {result.FailoverRequests} PVE requests in the 20 s after");
     }
 
-    private static async Task<(int Failed, int LockTimeouts)> FailedTasksAsync(HttpClient admin, CancellationToken cancellationToken)
+    /// <summary>
+    /// The cold convergence once more, the operator inside a memory cgroup as a pod's limit puts it: every container
+    /// stopped in PVE and every status cleared first (a restored cluster), so the operator does the same work again.
+    /// </summary>
+    private async Task MeasureMemoryLimitedAsync(
+        ControlPlane controlPlane, IKubernetes client, IReadOnlyList<PveSimulatorServer> simulators, ContainerWatch watch, CancellationToken cancellationToken)
     {
-        var tasks = await admin.GetFromJsonAsync<JsonElement>(new Uri("/_sim/tasks", UriKind.Relative), cancellationToken);
+        var limit = settings.MemoryLimitMiB;
+        var (cgroup, failure) = MemoryCgroup.TryCreate($"pve-bench-{size}-{Environment.ProcessId}", limit * 1024L * 1024);
+        if (cgroup is null)
+        {
+            result.MemoryLimited = new MemoryLimitedResult { LimitMiB = limit, Skipped = failure };
+            Say($"N={size}: no {limit} MiB pass: {failure}");
+            return;
+        }
+
+        using (cgroup)
+        {
+            Say($"N={size}: cold convergence again inside a {limit} MiB memory cgroup ({cgroup.Path}): stopping every container, clearing every status");
+            foreach (var simulator in simulators)
+            {
+                foreach (var container in simulator.Cluster.Containers)
+                {
+                    simulator.Cluster.UpdateContainer(container.Vmid, ct => ct.Running = false);
+                }
+            }
+
+            var clear = new V1Patch("""{"status":null}""", V1Patch.PatchType.MergePatch);
+            await Parallel.ForEachAsync(Enumerable.Range(0, size), new ParallelOptions
+            {
+                MaxDegreeOfParallelism = settings.CreateParallelism,
+                CancellationToken = cancellationToken,
+            }, async (index, token) => await client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(
+                clear, Lxc.Group, Lxc.Version, Namespace, Lxc.Plural, NameOf(FirstVmid + index), cancellationToken: token));
+            await WaitUntilAsync(() => watch.SettledCount == 0, TimeSpan.FromMinutes(2), "every status cleared", cancellationToken);
+            watch.ResetAllSettled();
+            // The simulator's /cluster/resources shows the stopped containers after its next refresh.
+            await Task.Delay(settings.ResourcesRefresh, cancellationToken);
+
+            var run = new MemoryLimitedResult { LimitMiB = limit };
+            result.MemoryLimited = run;
+            var logPath = Path.Combine(workDirectory, $"operator-{size}-memory-{limit}.log");
+            File.Delete(logPath);
+            var startedAt = clock.Elapsed;
+            await using var op = OperatorProcess.Start(operatorDll, controlPlane.Kubeconfig, logPath, ExtraOperatorArgs, cgroup);
+            using var sampler = new RssSampler(op);
+            var timeout = settings.ConvergenceTimeout(size);
+            var converged = false;
+            var waited = Stopwatch.StartNew();
+            while (!converged && !op.HasExited && waited.Elapsed < timeout)
+            {
+                converged = await watch.WaitAllSettledAsync(size, TimeSpan.FromSeconds(30),
+                    settled => Say($"N={size} in {limit} MiB: {settled}/{size} Ready, {(clock.Elapsed - startedAt).TotalSeconds:F0} s"), cancellationToken);
+            }
+
+            run.Convergence = converged ? (watch.AllSettledAt ?? clock.Elapsed) - startedAt : null;
+            run.PeakRssBytes = sampler.Peak;
+            run.CgroupPeakBytes = cgroup.PeakUsageBytes;
+            run.LimitHits = cgroup.LimitHits;
+            run.OomKills = cgroup.OomKills;
+            run.ExitCode = op.ExitCode;
+            Say($"N={size} in {limit} MiB: " + (converged
+                ? $"all Ready {run.Convergence!.Value.TotalSeconds:F1} s after the start ({run.Convergence.Value / settings.PhysicalLimit(size):F2}x)"
+                : $"did not converge ({watch.SettledCount}/{size} Ready, exit code {run.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"})") +
+                $"; peak RSS {run.PeakRssBytes / 1048576.0:F0} MiB, cgroup peak {run.CgroupPeakBytes / 1048576.0:F0} MiB, limit hits {run.LimitHits}, OOM kills {run.OomKills}");
+            await op.StopAsync(TimeSpan.FromSeconds(20));
+        }
+    }
+
+    private static async Task<(int Failed, int LockTimeouts)> FailedTasksAsync(IReadOnlyList<HttpClient> admins, CancellationToken cancellationToken)
+    {
+        var tasks = new List<JsonElement>();
+        foreach (var admin in admins)
+        {
+            tasks.AddRange((await admin.GetFromJsonAsync<JsonElement>(new Uri("/_sim/tasks", UriKind.Relative), cancellationToken)).EnumerateArray());
+        }
+
         int failed = 0, lockTimeouts = 0;
-        foreach (var task in tasks.EnumerateArray())
+        foreach (var task in tasks)
         {
             if (task.TryGetProperty("exitstatus", out var exit) && exit.ValueKind == JsonValueKind.String && exit.GetString() is { } text && text != "OK")
             {
@@ -382,9 +524,6 @@ internal sealed class SizeRun(BenchSettings settings, string repo, string operat
 
         return (failed, lockTimeouts);
     }
-
-    private int MaxInFlight(PveSimulatorServer simulator) =>
-        Enumerable.Range(1, settings.Nodes).Max(n => simulator.Counters.MaxInFlightPerNode($"pve{n}"));
 
     private static double Delta(Dictionary<string, double> before, Dictionary<string, double> after, string key) =>
         after.GetValueOrDefault(key) - before.GetValueOrDefault(key);

@@ -157,12 +157,14 @@ internal static class OperatorHost
                 : null,
         }, clock);
 
+        // Only labelled Secrets of the Secret namespace are watched: the cache holds credentials and nothing else.
+        var secrets = manager.GetInformer(ListWatches.Secrets(client, options.SecretNamespace, $"{ProviderPolicy.CredentialsLabel}=true"));
         var providers = services.GetRequiredService<ProviderRegistry>();
         var signals = services.GetRequiredService<EventChannel<ContainerSignal>>();
         var providerReconciler = new ProxmoxProviderReconciler(
             providers,
             services.GetRequiredService<IPveClientFactory>(),
-            services.GetRequiredService<ISecretReader>(),
+            new CachedSecretReader(secrets.Cache, services.GetRequiredService<ISecretReader>()),
             manager.StatusWriterFor<V1Alpha1ProxmoxProvider>(),
             manager.EventRecorder,
             signals,
@@ -184,8 +186,6 @@ internal static class OperatorHost
         });
 
         // A rotated token takes effect at once: a changed Secret wakes the providers that name it.
-        // Only labelled Secrets of the Secret namespace are watched: the cache holds credentials and nothing else.
-        var secrets = manager.GetInformer(ListWatches.Secrets(client, options.SecretNamespace, $"{ProviderPolicy.CredentialsLabel}=true"));
         providerController.Watches(secrets, secret => providerController.Cache.List()
             .Where(p => CredentialsRef(p.Spec) is { } reference
                 && reference.Namespace == secret.Metadata.NamespaceProperty && reference.Name == secret.Metadata.Name)
