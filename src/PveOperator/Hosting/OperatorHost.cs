@@ -218,6 +218,9 @@ internal static class OperatorHost
             o.IgnoreStatusOnlyUpdates = true;
             o.MaxConcurrentReconciles = options.MaxConcurrentReconciles;
         });
+        // A container's reconcile reads its provider and its namespace from these caches: an empty provider cache after
+        // a restart would read as "provider deleted" and release a deleting container with ProviderGone.
+        containerController.ReadsFrom(manager.GetInformer<V1Alpha1ProxmoxProvider>(), namespaces);
         containerController.Watches(signals, signal => ContainerWakeups.For(signal, containerCache));
         containerController.WatchesOwnChanges(change => ContainerWakeups.ForClaimants(change, containerCache));
         WatchTenancyChanges(containerController, manager.GetInformer<V1Alpha1ProxmoxProvider>(), namespaces);

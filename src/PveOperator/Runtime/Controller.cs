@@ -93,6 +93,22 @@ internal sealed partial class Controller<TEntity> : IController
         Watches((informers ?? throw new InvalidOperationException("This controller has no informer provider; pass the informer."))
             .GetInformer<TSecondary>(), map);
 
+    /// <summary>
+    /// Caches the reconciler reads without watching them (a container its provider): the first reconcile waits until
+    /// each has its first list, since an empty cache would read as "that object was deleted". Caches it does not
+    /// name do not hold its start back.
+    /// </summary>
+    public Controller<TEntity> ReadsFrom(params IInformer[] caches)
+    {
+        if (IsRunning)
+        {
+            throw new InvalidOperationException("Name the caches a controller reads before it starts.");
+        }
+
+        watchedInformers.AddRange(caches.Where(cache => !watchedInformers.Contains(cache)));
+        return this;
+    }
+
     /// <summary>As <see cref="Watches{TSecondary}(Func{TSecondary, IEnumerable{string}})"/>, with an explicit informer.</summary>
     public Controller<TEntity> Watches<TSecondary>(EntityInformer<TSecondary> secondary, Func<TSecondary, IEnumerable<string>> map)
         where TSecondary : class, IKubernetesObject<V1ObjectMeta>

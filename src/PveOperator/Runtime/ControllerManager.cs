@@ -162,28 +162,10 @@ internal sealed partial class ControllerManager : IInformerProvider
         }
     }
 
-    private async Task RunControllersAsync(CancellationToken stop, CancellationToken abort)
-    {
-        // As controller-runtime's manager: no controller starts before every cache has its first list. A reconciler
-        // reads other kinds' caches too (a container its provider), and an empty one would read as "deleted".
-        IInformer[] allInformers;
-        lock (gate)
-        {
-            allInformers = [.. informers.Values];
-        }
-
-        try
-        {
-            await Task.WhenAll(allInformers.Select(informer => informer.WaitForSyncAsync(stop))).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-            return;
-        }
-
-        LogCachesSynced(allInformers.Length);
-        await Task.WhenAll(controllers.Select(controller => controller.RunAsync(stop, abort))).ConfigureAwait(false);
-    }
+    // Each controller waits for the caches it watches and names with ReadsFrom (controller-runtime's WaitForCacheSync
+    // per controller), not for every cache: a provider connects while ten thousand containers are still being listed.
+    private Task RunControllersAsync(CancellationToken stop, CancellationToken abort) =>
+        Task.WhenAll(controllers.Select(controller => controller.RunAsync(stop, abort)));
 
     private IListWatch<TEntity> DefaultListWatch<TEntity>()
         where TEntity : class, IKubernetesObject<V1ObjectMeta>
@@ -218,9 +200,6 @@ internal sealed partial class ControllerManager : IInformerProvider
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Starting {Informers} informers and {Controllers} controllers (leader election identity: {Identity})")]
     private partial void LogStarting(int informers, int controllers, string? identity);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "All {Informers} caches synced: starting the controllers")]
-    private partial void LogCachesSynced(int informers);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Controller manager stopped")]
     private partial void LogStopped();
