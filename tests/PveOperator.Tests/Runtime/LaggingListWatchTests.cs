@@ -39,10 +39,12 @@ public sealed class LaggingListWatchTests : IAsyncDisposable
         await Eventually.TrueAsync(() => server.OpenWatches == 1, "the watch is open");
 
         server.Update("a", 2);
-        // Also gives the watch time to take the event in, before the clock moves.
+        // The lag counts from when the event was taken in: the clock moves only after that (a busy CI machine may take a while).
+        await Eventually.TrueAsync(() => server.Consumed == 1, "the watch took the first update in");
         await Eventually.ConsistentlyAsync(() => informer.Cache.Get("default/a")!.Spec.Size == 1, "the cache lags", Eventually.BriefWhile);
         clock.Advance(TimeSpan.FromSeconds(2));
         server.Update("a", 3);
+        await Eventually.TrueAsync(() => server.Consumed == 2, "the watch took the second update in");
         await Eventually.ConsistentlyAsync(() => informer.Cache.Get("default/a")!.Spec.Size == 1, "the cache lags", Eventually.BriefWhile);
 
         clock.Advance(TimeSpan.FromSeconds(3));

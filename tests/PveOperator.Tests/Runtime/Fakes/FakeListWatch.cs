@@ -26,6 +26,11 @@ internal sealed class FakeListWatch : IListWatch<Widget>
 
     public int OpenWatches { get; private set; }
 
+    private int consumed;
+
+    /// <summary>Watch events the reader took and finished with (it asked for the next one after each).</summary>
+    public int Consumed => Volatile.Read(ref consumed);
+
     public Widget Create(string name, int size = 0) => Write(WatchEventType.Added, name, size);
 
     public Widget Update(string name, int size) => Write(WatchEventType.Modified, name, size);
@@ -162,6 +167,8 @@ internal sealed class FakeListWatch : IListWatch<Widget>
                 {
                     from = entry.ResourceVersion;
                     yield return new EntityWatchEvent<Widget>(entry.Type, entry.Object);
+                    // Resumed only when the reader asks for the next event: it is done with this one.
+                    Interlocked.Increment(ref consumed);
                 }
 
                 if (pending.Length > 0)
